@@ -1,0 +1,181 @@
+/**
+ * Availability measures over probe operations: success ratio, outages, time to first success, and
+ * the probe's own sampling rate (a sparse probe cannot resolve a short outage, so its rate is an
+ * assumption every availability verdict checks first).
+ *
+ * Pure functions over `Operation`s; callers select the operations (by probe, op, target) with
+ * `History.operations(filter)`.
+ */
+import type { Operation } from '../probes/history.js';
+
+/** A half-open time interval [startMs, endMs) on the run clock. */
+export interface TimeWindow {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Operations whose invocation falls in the window, sorted by invocation time. */
+export function invokedIn(ops: readonly Operation[], window?: TimeWindow): Operation[] {
+  return ops
+    .filter((o) => window === undefined || (o.invokedAtMs >= window.startMs && o.invokedAtMs < window.endMs))
+    .sort((a, b) => a.invokedAtMs - b.invokedAtMs || a.completedAtMs - b.completedAtMs);
+}
+
+/** Outcome counts and success ratio of operations invoked in a window. */
+export interface AvailabilityStats {
+  readonly okCount: number;
+  readonly failCount: number;
+  readonly unknownCount: number;
+  readonly total: number;
+  /** ok / (ok + fail + unknown); undefined when no operation was invoked in the window. */
+  readonly successRatio: number | undefined;
+}
+
+/**
+ * Counts outcomes of the operations invoked in the window. `unknown` counts against availability:
+ * a request that got no answer within its deadline was not served, whatever happened to it later.
+ */
+export function availabilityStats(ops: readonly Operation[], window?: TimeWindow): AvailabilityStats {
+  const inWindow = invokedIn(ops, window);
+  let okCount = 0;
+  let failCount = 0;
+  let unknownCount = 0;
+  for (const o of inWindow) {
+    if (o.outcome === 'ok') {
+      okCount += 1;
+    } else if (o.outcome === 'fail') {
+      failCount += 1;
+    } else {
+      unknownCount += 1;
+    }
+  }
+  const total = inWindow.length;
+  return { okCount, failCount, unknownCount, total, successRatio: total === 0 ? undefined : okCount / total };
+}
+
+/** Stats per named window (e.g. per phase), keyed by name. */
+export function availabilityByWindow(
+  ops: readonly Operation[],
+  windows: readonly (TimeWindow & { readonly name: string })[],
+): Record<string, AvailabilityStats> {
+  const out: Record<string, AvailabilityStats> = {};
+  for (const w of windows) {
+    out[w.name] = availabilityStats(ops, w);
+  }
+  return out;
+}
+
+/** An interval during which the probe got no successful response. */
+export interface Outage {
+  /** Invocation of the first non-ok operation after an ok one (or the first operation at all). */
+  readonly startMs: number;
+  /** Completion of the first ok operation invoked after the outage began; see `ended`. */
+  readonly endMs: number;
+  readonly durationMs: number;
+  /** Number of fail/unknown operations in the outage. */
+  readonly nonOkCount: number;
+  /**
+   * False when no ok operation followed: the outage was still going when the operations ran out, and
+   * `endMs` is the latest completion among its operations (a lower bound on the real end).
+   */
+  readonly ended: boolean;
+}
+
+/**
+ * Outages, precisely: take the operations in invocation order. An outage starts at the invocation
+ * of a non-ok (fail or unknown) operation whose predecessor was ok (or that is the first operation),
+ * and ends at the completion of the next ok operation in invocation order. Consecutive non-ok
+ * operations belong to one outage.
+ *
+ * Why these ends: the first failing request is the earliest evidence that the service stopped
+ * answering (the time between the last success and that request is unobserved, and counting it
+ * would make the result depend on the probe interval); the outage is over only when a request sent
+ * after it began was actually served, i.e. at that request's completion.
+ *
+ * With several workers on one probe the operations interleave; "next in invocation order" then
+ * still means the first request sent after the outage began that succeeded.
+ */
+export function outages(ops: readonly Operation[]): Outage[] {
+  const sorted = invokedIn(ops);
+  const out: Outage[] = [];
+  let start: number | undefined;
+  let latestCompletion = 0;
+  let nonOk = 0;
+  for (const o of sorted) {
+    if (o.outcome === 'ok') {
+      if (start !== undefined) {
+        out.push({ startMs: start, endMs: o.completedAtMs, durationMs: o.completedAtMs - start, nonOkCount: nonOk, ended: true });
+        start = undefined;
+      }
+    } else {
+      if (start === undefined) {
+        start = o.invokedAtMs;
+        nonOk = 0;
+        latestCompletion = o.completedAtMs;
+      }
+      nonOk += 1;
+      latestCompletion = Math.max(latestCompletion, o.completedAtMs);
+    }
+  }
+  if (start !== undefined) {
+    out.push({ startMs: start, endMs: latestCompletion, durationMs: latestCompletion - start, nonOkCount: nonOk, ended: false });
+  }
+  return out;
+}
+
+/**
+ * The longest outage that overlaps the window (the whole outage, not clipped to the window: an
+ * outage a fault causes is reported in full even if it outlasts the fault). Undefined when there is
+ * none.
+ */
+export function longestOutage(ops: readonly Operation[], window?: TimeWindow): Outage | undefined {
+  let longest: Outage | undefined;
+  for (const o of outages(ops)) {
+    const overlaps = window === undefined || (o.startMs < window.endMs && o.endMs > window.startMs);
+    if (overlaps && (longest === undefined || o.durationMs > longest.durationMs)) {
+      longest = o;
+    }
+  }
+  return longest;
+}
+
+/**
+ * Milliseconds from `instantMs` to the completion of the first ok operation INVOKED at or after it.
+ * Requests already in flight at the instant are ignored: a write sent to the old leader just before a
+ * SIGKILL can still return ok a moment later, which says nothing about recovery.
+ * Undefined when no such operation succeeded.
+ */
+export function timeToFirstSuccess(ops: readonly Operation[], instantMs: number): number | undefined {
+  let first: number | undefined;
+  for (const o of ops) {
+    if (o.outcome === 'ok' && o.invokedAtMs >= instantMs && (first === undefined || o.completedAtMs < first)) {
+      first = o.completedAtMs;
+    }
+  }
+  return first === undefined ? undefined : first - instantMs;
+}
+
+/** How densely the probe sampled a window. */
+export interface ProbeRate {
+  readonly opsPerSecond: number;
+  /**
+   * Longest interval with no new invocation, counting from the window start and up to the window
+   * end: the probe's worst time resolution in the window.
+   */
+  readonly maxInvocationGapMs: number;
+  readonly count: number;
+}
+
+/** Invocation rate and worst sampling gap in a window (the >= 10 Hz precondition uses both). */
+export function probeRate(ops: readonly Operation[], window: TimeWindow): ProbeRate {
+  const inWindow = invokedIn(ops, window);
+  const seconds = (window.endMs - window.startMs) / 1_000;
+  let prev = window.startMs;
+  let maxGap = 0;
+  for (const o of inWindow) {
+    maxGap = Math.max(maxGap, o.invokedAtMs - prev);
+    prev = o.invokedAtMs;
+  }
+  maxGap = Math.max(maxGap, window.endMs - prev);
+  return { opsPerSecond: seconds > 0 ? inWindow.length / seconds : 0, maxInvocationGapMs: maxGap, count: inWindow.length };
+}

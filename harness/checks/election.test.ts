@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { LeaderObservation, MetricSample } from '../probes/history.js';
+import {
+  counterIncrease,
+  electionAfter,
+  leaderChanges,
+  leaderEpochs,
+  minMedianMax,
+  splitBrainViolations,
+  stepDownAfter,
+} from './election.js';
+import { leaderKillHistory, LEADER_KILL_DEFAULTS, MEMBERS, quorumLossHistory, QUORUM_LOSS_DEFAULTS } from '../testing/sample-histories.js';
+
+const A = 'aaaa000000000001';
+const B = 'bbbb000000000002';
+const C = 'cccc000000000003';
+const obs = (atMs: number, member: string, leaderId: string, term: number, memberId?: string): LeaderObservation => ({
+  kind: 'leader',
+  atMs,
+  member,
+  leaderId,
+  term,
+  revision: 100,
+  ...(memberId === undefined ? {} : { memberId }),
+});
+
+/**
+ * Hand-made: three pollers at ~10 Hz. Leader A (term 2) is killed at 10 000. Member b times out and
+ * campaigns (leader 0) at 11 200, wins term 3 at 11 300; c learns at 11 320; a is down.
+ */
+function killOfA(): LeaderObservation[] {
+  const out: LeaderObservation[] = [];
+  for (let t = 0; t < 20_000; t += 100) {
+    if (t < 10_000) {
+      out.push(obs(t + 1, 'a', A, 2, A));
+    }
+    out.push(t < 11_200 ? obs(t + 2, 'b', A, 2, B) : t < 11_300 ? obs(t + 2, 'b', '0', 3, B) : obs(t + 2, 'b', B, 3, B));
+    out.push(t < 11_300 ? obs(t + 3, 'c', A, 2, C) : obs(t + 3, 'c', B, 3, C));
+  }
+  return out;
+}
+
+describe('leaderEpochs and leaderChanges', () => {
+  it('de-duplicates the same (leader, term) across pollers and ignores "no leader"', () => {
+    const epochs = leaderEpochs(killOfA());
+    expect(epochs).toEqual([
+      { leaderId: A, term: 2, firstSeenAtMs: 1, firstSeenBy: 'a' },
+      { leaderId: B, term: 3, firstSeenAtMs: 11_302, firstSeenBy: 'b' },
+    ]);
+    const changes = leaderChanges(killOfA());
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ atMs: 11_302, leaderIdChanged: true });
+  });
+
+  it('counts a re-election of the same member in a new term as a change, flagged as such', () => {
+    const changes = leaderChanges([obs(0, 'a', A, 2), obs(100, 'b', '0', 3), obs(200, 'b', A, 3), obs(300, 'a', A, 2)]);
+    expect(changes.map((c) => [c.to.term, c.leaderIdChanged])).toEqual([[3, false]]);
+  });
+
+  it('orders epochs by term even when a lagging poller reports the old one late', () => {
+    const epochs = leaderEpochs([obs(500, 'b', B, 3), obs(600, 'c', A, 2), obs(50, 'x', '0000000000000000', 1)]);
+    expect(epochs.map((e) => e.term)).toEqual([2, 3]);
+  });
+});
+
+describe('electionAfter', () => {
+  it('measures fault instant -> first observation of a different leader in a higher term', () => {
+    const r = electionAfter(killOfA(), 10_000);
+    expect(r.previous).toMatchObject({ leaderId: A, term: 2 });
+    expect(r.next).toEqual({ leaderId: B, term: 3, atMs: 11_302, observedBy: 'b' });
+    expect(r.electionMs).toBe(1_302);
+  });
+
+  it('does not count a "no leader" report or a stale report of the old leader', () => {
+    const onlyCampaign = killOfA().filter((o) => o.leaderId !== B);
+    expect(electionAfter(onlyCampaign, 10_000).electionMs).toBeUndefined();
+  });
+
+  it('has no election when nothing was observed before the fault', () => {
+    const r = electionAfter(killOfA().filter((o) => o.atMs > 10_000), 10_000);
+    expect(r.previous).toBeUndefined();
+    expect(r.electionMs).toBeUndefined();
+  });
+
+  it('on the simulated SIGKILL history, lands between the true election and one poll interval later', () => {
+    const h = leaderKillHistory();
+    const p = LEADER_KILL_DEFAULTS;
+    const r = electionAfter(h.leaderObservations(), p.killIssuedAtMs);
+    expect(r.previous?.leaderId).toBe(MEMBERS[0].id);
+    expect(r.next?.leaderId).toBe(MEMBERS[1].id);
+    expect(r.electionMs).toBeGreaterThanOrEqual(p.newLeaderAtMs - p.killIssuedAtMs);
+    expect(r.electionMs).toBeLessThanOrEqual(p.newLeaderAtMs - p.killIssuedAtMs + p.pollIntervalMs);
+  });
+});
+
+describe('stepDownAfter', () => {
+  it('finds the first poll of the isolated member that no longer names itself leader', () => {
+    const h = quorumLossHistory();
+    const p = QUORUM_LOSS_DEFAULTS;
+    const r = stepDownAfter(h.leaderObservations(), MEMBERS[0].name, p.stopConfirmedAtMs);
+    expect(r?.selfId).toBe(MEMBERS[0].id);
+    expect(r?.atMs).toBeGreaterThanOrEqual(p.stepDownAtMs);
+    expect(r?.atMs).toBeLessThan(p.stepDownAtMs + 100);
+    expect(r?.delayMs).toBeCloseTo((r?.atMs ?? 0) - p.stopConfirmedAtMs, 6);
+  });
+
+  it('is undefined when the member never said so, or its own id is unknown', () => {
+    const stillLeader = [obs(0, 'a', A, 2, A), obs(5_000, 'a', A, 2, A)];
+    expect(stepDownAfter(stillLeader, 'a', 1_000)).toBeUndefined();
+    expect(stepDownAfter([obs(5_000, 'a', '0', 2)], 'a', 1_000)).toBeUndefined();
+    expect(stepDownAfter([obs(5_000, 'a', '0', 2)], 'a', 1_000, A)).toEqual({ atMs: 5_000, delayMs: 4_000, selfId: A });
+  });
+});
+
+describe('splitBrainViolations', () => {
+  it('is empty for a clean election', () => {
+    expect(splitBrainViolations(killOfA())).toEqual([]);
+    expect(splitBrainViolations(leaderKillHistory().leaderObservations())).toEqual([]);
+  });
+
+  it('flags two different leaders claimed in one term, with who claimed them', () => {
+    const v = splitBrainViolations([obs(10, 'a', A, 4), obs(20, 'b', B, 4), obs(30, 'c', B, 4), obs(40, 'c', C, 5)]);
+    expect(v).toEqual([
+      {
+        term: 4,
+        leaderIds: [A, B],
+        claims: [
+          { member: 'a', leaderId: A, atMs: 10 },
+          { member: 'b', leaderId: B, atMs: 20 },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('counterIncrease', () => {
+  const s = (atMs: number, value: number): MetricSample => ({ kind: 'metric', atMs, member: 'm', name: 'c', value });
+  it('sums increases and treats a drop as a restart from zero', () => {
+    expect(counterIncrease([s(0, 3), s(10, 5)])).toBe(2);
+    expect(counterIncrease([s(20, 1), s(0, 3), s(10, 5)])).toBe(3);
+    expect(counterIncrease([s(0, 3)])).toBe(0);
+  });
+});
+
+describe('minMedianMax', () => {
+  it('summarises trials', () => {
+    expect(minMedianMax([1_400, 900, 2_100])).toEqual({ min: 900, median: 1_400, max: 2_100 });
+    expect(minMedianMax([4, 1, 3, 2])).toEqual({ min: 1, median: 2.5, max: 4 });
+    expect(minMedianMax([])).toBeUndefined();
+  });
+});

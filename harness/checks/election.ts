@@ -1,0 +1,190 @@
+/**
+ * Leader elections as seen by the status pollers: which leaders there were, when a new one was
+ * first observed after a fault, when an isolated leader stepped down, and whether two members ever
+ * claimed different leaders for the same term.
+ *
+ * Several pollers observe the same election; everything here is de-duplicated on the pair
+ * (leader id, term), which raft makes unique: a term has at most one leader.
+ */
+import type { LeaderObservation, MetricSample } from '../probes/history.js';
+
+/** etcd reports leader id 0 while a member has no leader (campaigning, just restarted). */
+export const NO_LEADER = '0';
+
+/** One leader in one term, as first observed by any poller. */
+export interface LeaderEpoch {
+  readonly leaderId: string;
+  readonly term: number;
+  readonly firstSeenAtMs: number;
+  /** The member whose poll saw it first. */
+  readonly firstSeenBy: string;
+}
+
+function byTime(obs: readonly LeaderObservation[]): LeaderObservation[] {
+  return [...obs].sort((a, b) => a.atMs - b.atMs);
+}
+
+function isNoLeader(id: string): boolean {
+  // Pollers may render the zero id as '0' or as sixteen zeros; both mean "no leader".
+  return /^0+$/.test(id);
+}
+
+/**
+ * Distinct (leader id, term) pairs, ordered by term, then by first observation. "No leader" reports
+ * are not epochs. A member that lags (still reports the old leader after others saw the new one) adds
+ * nothing, because its pair was already seen.
+ */
+export function leaderEpochs(observations: readonly LeaderObservation[]): LeaderEpoch[] {
+  const seen = new Map<string, LeaderEpoch>();
+  for (const o of byTime(observations)) {
+    if (isNoLeader(o.leaderId)) {
+      continue;
+    }
+    const k = `${o.term}/${o.leaderId}`;
+    if (!seen.has(k)) {
+      seen.set(k, { leaderId: o.leaderId, term: o.term, firstSeenAtMs: o.atMs, firstSeenBy: o.member });
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.term - b.term || a.firstSeenAtMs - b.firstSeenAtMs);
+}
+
+/** A transition between consecutive epochs. */
+export interface LeaderChange {
+  readonly from: LeaderEpoch;
+  readonly to: LeaderEpoch;
+  /** When the new epoch was first observed. */
+  readonly atMs: number;
+  /** False when the same member was re-elected in a later term. */
+  readonly leaderIdChanged: boolean;
+}
+
+/** Leader changes: one per epoch after the first (the first is the leader the run started with). */
+export function leaderChanges(observations: readonly LeaderObservation[]): LeaderChange[] {
+  const epochs = leaderEpochs(observations);
+  const out: LeaderChange[] = [];
+  for (let i = 1; i < epochs.length; i += 1) {
+    const from = epochs[i - 1];
+    const to = epochs[i];
+    if (from !== undefined && to !== undefined) {
+      out.push({ from, to, atMs: to.firstSeenAtMs, leaderIdChanged: from.leaderId !== to.leaderId });
+    }
+  }
+  return out;
+}
+
+/** The election that followed a fault. */
+export interface ElectionAfterFault {
+  readonly faultAtMs: number;
+  /** The leader in power at the fault instant (highest term observed at or before it). */
+  readonly previous: LeaderEpoch | undefined;
+  /** The first observation, at or after the fault, of a different leader in a higher term. */
+  readonly next: { readonly leaderId: string; readonly term: number; readonly atMs: number; readonly observedBy: string } | undefined;
+  /** next.atMs - faultAtMs, when both are known. */
+  readonly electionMs: number | undefined;
+}
+
+/**
+ * Election time = from the fault instant to the first observation, by any member's poller, of a new
+ * leader: a leader id different from the one in power at the fault, in a higher term.
+ *
+ * The result is an upper bound on the true election time by at most one poll interval per member
+ * (the leader exists a little before a poll reports it); callers add the poll interval to the bound.
+ */
+export function electionAfter(observations: readonly LeaderObservation[], faultAtMs: number): ElectionAfterFault {
+  let previous: LeaderEpoch | undefined;
+  for (const e of leaderEpochs(observations.filter((o) => o.atMs <= faultAtMs))) {
+    if (previous === undefined || e.term >= previous.term) {
+      previous = e;
+    }
+  }
+  let next: ElectionAfterFault['next'];
+  if (previous !== undefined) {
+    for (const o of byTime(observations)) {
+      if (o.atMs >= faultAtMs && !isNoLeader(o.leaderId) && o.leaderId !== previous.leaderId && o.term > previous.term) {
+        next = { leaderId: o.leaderId, term: o.term, atMs: o.atMs, observedBy: o.member };
+        break;
+      }
+    }
+  }
+  return { faultAtMs, previous, next, electionMs: next === undefined ? undefined : next.atMs - faultAtMs };
+}
+
+/**
+ * When a member stopped claiming leadership after a fault: the first observation of `member` at or
+ * after `faultAtMs` whose leader id is not the member's own id (either another leader or none).
+ * `selfId` defaults to the memberId the member reported about itself. Undefined when the member
+ * never answered a poll saying so (e.g. the partition also cut off the poller).
+ */
+export function stepDownAfter(
+  observations: readonly LeaderObservation[],
+  member: string,
+  faultAtMs: number,
+  selfId?: string,
+): { readonly atMs: number; readonly delayMs: number; readonly selfId: string } | undefined {
+  const own = byTime(observations.filter((o) => o.member === member));
+  const id = selfId ?? own.find((o) => o.memberId !== undefined)?.memberId;
+  if (id === undefined) {
+    return undefined;
+  }
+  const o = own.find((x) => x.atMs >= faultAtMs && x.leaderId !== id);
+  return o === undefined ? undefined : { atMs: o.atMs, delayMs: o.atMs - faultAtMs, selfId: id };
+}
+
+/** Two or more different leaders claimed for one term. */
+export interface SplitBrainViolation {
+  readonly term: number;
+  readonly leaderIds: readonly string[];
+  /** Who said so, and when (first claim of each leader id). */
+  readonly claims: readonly { readonly member: string; readonly leaderId: string; readonly atMs: number }[];
+}
+
+/** Terms in which members reported different leaders. Raft allows at most one leader per term. */
+export function splitBrainViolations(observations: readonly LeaderObservation[]): SplitBrainViolation[] {
+  const byTerm = new Map<number, Map<string, { member: string; leaderId: string; atMs: number }>>();
+  for (const o of byTime(observations)) {
+    if (isNoLeader(o.leaderId)) {
+      continue;
+    }
+    const claims = byTerm.get(o.term) ?? new Map<string, { member: string; leaderId: string; atMs: number }>();
+    if (!claims.has(o.leaderId)) {
+      claims.set(o.leaderId, { member: o.member, leaderId: o.leaderId, atMs: o.atMs });
+    }
+    byTerm.set(o.term, claims);
+  }
+  const out: SplitBrainViolation[] = [];
+  for (const [term, claims] of [...byTerm].sort((a, b) => a[0] - b[0])) {
+    if (claims.size > 1) {
+      out.push({ term, leaderIds: [...claims.keys()].sort(), claims: [...claims.values()] });
+    }
+  }
+  return out;
+}
+
+/**
+ * Increase of a monotonic counter over time, tolerating resets (a restarted etcd starts its counters
+ * at 0): a drop means a restart, after which the new value is all increase. Samples of one member.
+ */
+export function counterIncrease(samples: readonly MetricSample[]): number {
+  const sorted = [...samples].sort((a, b) => a.atMs - b.atMs);
+  let total = 0;
+  for (let i = 1; i < sorted.length; i += 1) {
+    const prev = sorted[i - 1];
+    const cur = sorted[i];
+    if (prev !== undefined && cur !== undefined) {
+      total += cur.value >= prev.value ? cur.value - prev.value : cur.value;
+    }
+  }
+  return total;
+}
+
+/** Min, median and max of a non-empty list (median of an even count: mean of the middle two). */
+export function minMedianMax(values: readonly number[]): { min: number; median: number; max: number } | undefined {
+  if (values.length === 0) {
+    return undefined;
+  }
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const at = (i: number): number => s[i] ?? Number.NaN;
+  const median = s.length % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+  return { min: at(0), median, max: at(s.length - 1) };
+}

@@ -1,0 +1,100 @@
+/**
+ * What a check concludes about one guarantee, and how conclusions combine.
+ *
+ * `inconclusive` is a first-class result (Jepsen's :unknown validity): a check whose assumptions do
+ * not hold (too little traffic, no fault recorded) must not claim pass or fail.
+ */
+
+/** pass: the guarantee held; fail: it was violated; inconclusive: the data cannot tell. */
+export type VerdictStatus = 'pass' | 'fail' | 'inconclusive';
+
+/** One guarantee's verdict, with the numbers behind it. */
+export interface Verdict {
+  readonly guaranteeId: string;
+  readonly status: VerdictStatus;
+  /** What was measured, units in the names, e.g. `{ maxUnavailableMs: 7400 }`. */
+  readonly measured: Readonly<Record<string, number>>;
+  /** The bounds it was judged against, same names where they correspond. */
+  readonly threshold: Readonly<Record<string, number>>;
+  /** One sentence a human can act on. */
+  readonly reason: string;
+}
+
+const RANK: Readonly<Record<VerdictStatus, number>> = { pass: 0, inconclusive: 1, fail: 2 };
+
+/**
+ * fail beats inconclusive, which beats pass (Jepsen's merge order). An empty list is inconclusive:
+ * nothing was checked, so nothing was shown to hold.
+ */
+export function mergeVerdicts(verdicts: readonly Verdict[]): VerdictStatus {
+  if (verdicts.length === 0) {
+    return 'inconclusive';
+  }
+  let worst: VerdictStatus = 'pass';
+  for (const v of verdicts) {
+    if (RANK[v.status] > RANK[worst]) {
+      worst = v.status;
+    }
+  }
+  return worst;
+}
+
+/** Builds a verdict; measured and threshold default to empty. */
+export function verdict(
+  guaranteeId: string,
+  status: VerdictStatus,
+  reason: string,
+  measured: Readonly<Record<string, number>> = {},
+  threshold: Readonly<Record<string, number>> = {},
+): Verdict {
+  return { guaranteeId, status, measured, threshold, reason };
+}
+
+/**
+ * Runs a check so that it always yields a verdict: an exception becomes `inconclusive` with the
+ * error text (Jepsen's check-safe). A verdict carrying a non-finite number is also turned into
+ * `inconclusive`, because NaN would print as null in run.json and hide the defect.
+ */
+export function checkSafe(guaranteeId: string, check: () => Verdict): Verdict {
+  let v: Verdict;
+  try {
+    v = check();
+  } catch (err) {
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return verdict(guaranteeId, 'inconclusive', `the check threw: ${text}`);
+  }
+  const bad = [...Object.entries(v.measured), ...Object.entries(v.threshold)].filter(([, n]) => !Number.isFinite(n));
+  if (bad.length > 0) {
+    return {
+      ...v,
+      status: 'inconclusive',
+      reason: `the check produced non-finite numbers (${bad.map(([k]) => k).join(', ')}); was: ${v.reason}`,
+    };
+  }
+  return v;
+}
+
+/**
+ * Runs stages in order (assumptions, then the main property, then secondary properties, as etcd's
+ * validation does) and stops at the first stage that does not pass. The result carries the measured
+ * values and thresholds of every stage that ran, so a report shows what was known when it stopped.
+ * When every stage passes, the reasons are joined.
+ */
+export function runStages(guaranteeId: string, stages: readonly (() => Verdict)[]): Verdict {
+  let measured: Record<string, number> = {};
+  let threshold: Record<string, number> = {};
+  const reasons: string[] = [];
+  for (const stage of stages) {
+    const v = stage();
+    measured = { ...measured, ...v.measured };
+    threshold = { ...threshold, ...v.threshold };
+    if (v.status !== 'pass') {
+      return verdict(guaranteeId, v.status, v.reason, measured, threshold);
+    }
+    reasons.push(v.reason);
+  }
+  if (stages.length === 0) {
+    return verdict(guaranteeId, 'inconclusive', 'no check stages were defined');
+  }
+  return verdict(guaranteeId, 'pass', reasons.join('; '), measured, threshold);
+}

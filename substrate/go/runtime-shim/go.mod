@@ -1,0 +1,3 @@
+module kube-ha-chaos/substrate/runtime-shim
+
+go 1.24.0

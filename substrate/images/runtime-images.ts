@@ -1,0 +1,118 @@
+/**
+ * Stage 3: the images a kind cluster runs, under the exact references kubeadm and the manifests
+ * use, so containerd in the node never pulls: etcd, the control-plane components, kube-proxy,
+ * CoreDNS, pause, the pod network (podnet), and kind's haproxy load balancer.
+ */
+import { join } from 'node:path';
+import type { Progress } from '../progress.js';
+import { kubernetesImageRefs, versions } from '../versions.js';
+import { contentKey } from './content-key.js';
+import { ensureRootfsImage, type RootfsImageSpec } from './rootfs-image.js';
+import type { RootfsArtifacts } from './rootfs.js';
+
+const PATH_ENV = 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface BinaryDirs {
+  /** group name (kubernetes, etcd, coredns, kind, podnet) -> folder of built binaries */
+  readonly go: Readonly<Record<string, string>>;
+  readonly pause: string;
+}
+
+/** kind rewrites this at runtime; the image only needs a config haproxy accepts at start. */
+const HAPROXY_PLACEHOLDER_CFG = `# replaced by kind when the cluster is created
+global
+  maxconn 100000
+
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 50s
+  timeout server 50s
+
+frontend control-plane
+  bind *:6443
+  default_backend kube-apiservers
+
+backend kube-apiservers
+`;
+
+function dir(dirs: BinaryDirs, group: string): string {
+  const d = dirs.go[group];
+  if (d === undefined) {
+    throw new Error(`no binaries built for ${group}`);
+  }
+  return d;
+}
+
+export function runtimeImageSpecs(dirs: BinaryDirs, rootfs: RootfsArtifacts): RootfsImageSpec[] {
+  const v = versions();
+  const k8s = kubernetesImageRefs(v.kubernetes);
+  const kbin = dir(dirs, 'kubernetes');
+  const key = (...parts: string[]): string => contentKey(['runtime-image', ...parts]);
+  const controlPlane = (ref: string, binary: string): RootfsImageSpec => ({
+    ref,
+    key: key(ref, kbin),
+    files: [{ src: join(kbin, binary), dest: `usr/local/bin/${binary}` }],
+    config: [PATH_ENV],
+  });
+  return [
+    controlPlane(k8s.apiserver, 'kube-apiserver'),
+    controlPlane(k8s.controllerManager, 'kube-controller-manager'),
+    controlPlane(k8s.scheduler, 'kube-scheduler'),
+    {
+      // kubeadm's DaemonSet runs /usr/local/bin/kube-proxy, which drives iptables and conntrack.
+      ref: k8s.proxy,
+      key: key(k8s.proxy, kbin, rootfs.key),
+      tarballs: [rootfs.iptablesTar],
+      files: [{ src: join(kbin, 'kube-proxy'), dest: 'usr/local/bin/kube-proxy' }],
+      config: [PATH_ENV],
+    },
+    {
+      ref: v.images.etcd,
+      key: key(v.images.etcd, dir(dirs, 'etcd')),
+      files: ['etcd', 'etcdctl', 'etcdutl'].map((b) => ({ src: join(dir(dirs, 'etcd'), b), dest: `usr/local/bin/${b}` })),
+      config: [PATH_ENV],
+    },
+    {
+      // The CoreDNS Deployment passes only args (-conf ...): the image must name the program.
+      ref: v.images.coredns,
+      key: key(v.images.coredns, dir(dirs, 'coredns')),
+      files: [{ src: join(dir(dirs, 'coredns'), 'coredns'), dest: 'coredns' }],
+      config: [PATH_ENV, 'ENTRYPOINT ["/coredns"]'],
+    },
+    {
+      // containerd refuses a sandbox image with neither entrypoint nor cmd.
+      ref: v.images.pause,
+      key: key(v.images.pause, dirs.pause),
+      files: [{ src: dirs.pause, dest: 'pause' }],
+      config: ['ENTRYPOINT ["/pause"]'],
+    },
+    {
+      ref: v.images.podnet,
+      key: key(v.images.podnet, dir(dirs, 'podnet')),
+      files: [{ src: join(dir(dirs, 'podnet'), 'podnet'), dest: 'bin/podnet' }],
+      config: [PATH_ENV, 'ENTRYPOINT ["/bin/podnet"]'],
+    },
+  ];
+}
+
+/** kind v0.31.0 runs its load balancer from this exact reference; kind then writes the config. */
+export function haproxyImageSpec(rootfs: RootfsArtifacts): RootfsImageSpec {
+  const v = versions();
+  return {
+    ref: v.images.haproxy,
+    key: contentKey(['haproxy-image', v.images.haproxy, rootfs.key, HAPROXY_PLACEHOLDER_CFG]),
+    tarballs: [rootfs.haproxyTar],
+    contents: [{ dest: 'usr/local/etc/haproxy/haproxy.cfg', content: HAPROXY_PLACEHOLDER_CFG }],
+    // -W: master-worker, so kind's SIGHUP to pid 1 reloads the config; -db: stay in the foreground.
+    config: [PATH_ENV, 'STOPSIGNAL SIGUSR1', 'ENTRYPOINT ["haproxy", "-W", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]'],
+  };
+}
+
+export async function buildRuntimeImages(dirs: BinaryDirs, rootfs: RootfsArtifacts, progress: Progress): Promise<RootfsImageSpec[]> {
+  const specs = runtimeImageSpecs(dirs, rootfs);
+  for (const s of [...specs, haproxyImageSpec(rootfs)]) {
+    await ensureRootfsImage(s, progress);
+  }
+  return specs;
+}
