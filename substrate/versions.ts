@@ -16,6 +16,7 @@ export interface Versions {
     readonly coredns: string;
     readonly pause: string;
     readonly podnet: string;
+    readonly workload: string;
     readonly haproxy: string;
     readonly nodeRepository: string;
     readonly baseRepository: string;

@@ -82,3 +82,56 @@ export function execInContainer(
 ): Promise<CommandResult> {
   return docker(['exec', ...(opts.stdin !== undefined ? ['-i'] : []), ...(opts.detach ? ['-d'] : []), container, ...argv], opts);
 }
+
+export interface LabeledContainer {
+  readonly name: string;
+  readonly state: string; // running | paused | exited | created | restarting | dead
+  readonly role: string; // kind role label: control-plane | worker | external-load-balancer
+}
+
+/** All containers (any state) of a kind cluster, by kind's cluster label. */
+export async function kindContainers(cluster: string): Promise<LabeledContainer[]> {
+  const r = await docker(
+    ['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}\t{{.State}}\t{{.Label "io.x-k8s.kind.role"}}'],
+    { timeoutMs: SHORT },
+  );
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [name, state, role] = l.split('\t');
+      return { name: name ?? '', state: state ?? '', role: role ?? '' };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Anonymous volumes still attached to (or left by) containers of a cluster, by name filter. */
+export async function danglingVolumes(): Promise<string[]> {
+  const r = await docker(['volume', 'ls', '-q', '--filter', 'dangling=true'], { timeoutMs: SHORT });
+  return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+export async function networkExists(name: string): Promise<boolean> {
+  return commandSucceeds(['docker', 'network', 'inspect', name], { timeoutMs: SHORT });
+}
+
+/** Containers attached to a network (empty when none, or when it does not exist). */
+export async function networkContainers(name: string): Promise<string[]> {
+  try {
+    const r = await docker(['network', 'inspect', '--format', '{{range .Containers}}{{.Name}} {{end}}', name], { timeoutMs: SHORT });
+    return r.stdout.trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+export async function dockerRootDir(): Promise<string> {
+  const r = await docker(['info', '--format', '{{.DockerRootDir}}'], { timeoutMs: SHORT });
+  return r.stdout.trim();
+}
+
+/** The host address a container port is published on ("127.0.0.1:41234"), as `docker port` says. */
+export async function publishedAddress(container: string, port: string): Promise<string> {
+  const r = await docker(['port', container, port], { timeoutMs: SHORT });
+  return r.stdout.split('\n')[0]?.trim() ?? '';
+}

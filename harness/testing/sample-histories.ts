@@ -112,6 +112,8 @@ export interface LeaderKillParams {
   readonly writeIntervalMs: number;
   readonly writeDeadlineMs: number;
   readonly pollIntervalMs: number;
+  /** Fault summary recorded in the history. */
+  readonly summary: string;
 }
 
 /** Defaults: 60 s run, leader killed at 20 s, new leader 1.35 s later, old leader back at 27.6 s. */
@@ -128,7 +130,21 @@ export const LEADER_KILL_DEFAULTS: LeaderKillParams = {
   writeIntervalMs: 100,
   writeDeadlineMs: 500,
   pollIntervalMs: 100,
+  summary: 'kill-process etcd (SIGKILL) on leader',
 };
+
+/**
+ * A graceful stop (SIGTERM) of the leader, as the leader-kill model with etcd's leadership transfer:
+ * member 2 is told to campaign at once (no election timeout), so it leads ~120 ms after the signal.
+ */
+export function gracefulStopHistory(overrides: Partial<LeaderKillParams> = {}): History {
+  return leaderKillHistory({
+    campaignAtMs: 20_095,
+    newLeaderAtMs: 20_120,
+    summary: 'kill-process etcd (SIGTERM) on leader',
+    ...overrides,
+  });
+}
 
 /**
  * SIGKILL of the etcd leader (member 1) on a 3-member cluster. Member 2 wins the election in term 3.
@@ -262,7 +278,7 @@ export function leaderKillHistory(overrides: Partial<LeaderKillParams> = {}): Hi
       issuedAtMs: p.killIssuedAtMs,
       atMs: p.killConfirmedAtMs,
       faultId: 'f1-kill-leader',
-      summary: 'kill-process etcd (SIGKILL) on leader',
+      summary: p.summary,
       targets: [M1.name],
     },
     {
@@ -270,7 +286,7 @@ export function leaderKillHistory(overrides: Partial<LeaderKillParams> = {}): Hi
       issuedAtMs: p.healIssuedAtMs,
       atMs: p.healedAtMs,
       faultId: 'f1-kill-leader',
-      summary: 'kill-process etcd (SIGKILL) on leader',
+      summary: p.summary,
       targets: [M1.name],
     },
     ...ops.map((op): HistoryEntry => ({ ...op, kind: 'op' })),
@@ -546,4 +562,128 @@ function leaderChangeMetrics(
     { kind: 'metric', atMs: startMs, member, name: 'etcd_server_leader_changes_seen_total', value: before },
     { kind: 'metric', atMs: endMs, member, name: 'etcd_server_leader_changes_seen_total', value: after },
   ]);
+}
+
+/** Parameters of the leader-partition scenario. */
+export interface LeaderPartitionParams {
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly isolateIssuedAtMs: number;
+  readonly isolateConfirmedAtMs: number;
+  /** Member 2's election timer fires (it stopped hearing heartbeats at the partition). */
+  readonly campaignAtMs: number;
+  /** Member 2 wins term 3 with member 3's vote. */
+  readonly newLeaderAtMs: number;
+  /** CheckQuorum: member 1 notices it has no active quorum and steps down. */
+  readonly stepDownAtMs: number;
+  readonly healIssuedAtMs: number;
+  readonly healedAtMs: number;
+  /** Member 1 hears member 2's heartbeat and follows it in term 3. */
+  readonly rejoinAtMs: number;
+}
+
+/** Defaults: leader (member 1) cut off from its peers 20 s .. 35 s. */
+export const LEADER_PARTITION_DEFAULTS: LeaderPartitionParams = {
+  seed: 23,
+  durationMs: 50_000,
+  isolateIssuedAtMs: 20_000,
+  isolateConfirmedAtMs: 20_060,
+  campaignAtMs: 21_280,
+  newLeaderAtMs: 21_400,
+  stepDownAtMs: 21_950,
+  healIssuedAtMs: 35_000,
+  healedAtMs: 35_180,
+  rejoinAtMs: 35_260,
+};
+
+/**
+ * The leader (member 1) is cut off from its peers by iptables on its node (peer port only: the host's
+ * probes still reach its client port). It keeps claiming leadership until CheckQuorum makes it step
+ * down; members 2 and 3 elect member 2. Writes through member 1 never succeed while it is cut off;
+ * the ones it appended before stepping down are overwritten when it rejoins (never applied).
+ */
+export function leaderPartitionHistory(overrides: Partial<LeaderPartitionParams> = {}): History {
+  const p = { ...LEADER_PARTITION_DEFAULTS, ...overrides };
+  const rnd = seededRandom(p.seed);
+  const jitter = (lo: number, hi: number): number => lo + (hi - lo) * rnd();
+  const cutAtMs = (p.isolateIssuedAtMs + p.isolateConfirmedAtMs) / 2;
+  const isolated = (t: number): boolean => t >= cutAtMs && t < p.healedAtMs;
+
+  const etcdWrites: Committed[] = simulateWorker({
+    probe: 'etcd-write',
+    op: 'put',
+    startMs: 0,
+    endMs: p.durationMs,
+    intervalMs: 100,
+    deadlineMs: 500,
+    targets: MEMBERS.map((m) => m.name),
+    keyPrefix: ETCD_PREFIX,
+    respond: (t, target) => {
+      if (target === M1.name && isolated(t)) {
+        return t < p.stepDownAtMs
+          ? { outcome: 'unknown', latencyMs: 0, error: DEADLINE }
+          : { outcome: 'fail', latencyMs: jitter(0.5, 1.5), error: DROPPED };
+      }
+      if (target === M1.name && t >= p.healedAtMs && t < p.rejoinAtMs) {
+        return { outcome: 'fail', latencyMs: jitter(0.5, 1.5), error: DROPPED };
+      }
+      if (t >= cutAtMs && t < p.newLeaderAtMs) {
+        return target === M2.name && t >= p.campaignAtMs
+          ? { outcome: 'fail', latencyMs: jitter(0.5, 1.5), error: DROPPED }
+          : { outcome: 'unknown', latencyMs: 0, error: DEADLINE };
+      }
+      return { outcome: 'ok', latencyMs: jitter(3, 8) };
+    },
+  }).map((op) => ({ op, appliedAtMs: op.outcome === 'ok' ? op.completedAtMs - 0.4 : undefined }));
+
+  const { ops, applied } = assignRevisions(etcdWrites);
+  const revisionAt = revisionAtFactory(applied);
+  const state = (t: number, member: string): MemberState => {
+    if (t < cutAtMs) {
+      return { up: true, leaderId: M1.id, term: 2 };
+    }
+    if (member === M1.name) {
+      if (t < p.stepDownAtMs) {
+        return { up: true, leaderId: M1.id, term: 2 };
+      }
+      return t < p.rejoinAtMs ? { up: true, leaderId: '0', term: 2 } : { up: true, leaderId: M2.id, term: 3 };
+    }
+    if (member === M2.name) {
+      if (t < p.campaignAtMs) {
+        return { up: true, leaderId: M1.id, term: 2 };
+      }
+      return t < p.newLeaderAtMs ? { up: true, leaderId: '0', term: 3 } : { up: true, leaderId: M2.id, term: 3 };
+    }
+    return t < p.newLeaderAtMs + 4 ? { up: true, leaderId: M1.id, term: 2 } : { up: true, leaderId: M2.id, term: 3 };
+  };
+  const polls = simulatePolls({
+    members: MEMBERS,
+    startMs: 0,
+    endMs: p.durationMs,
+    intervalMs: 100,
+    state,
+    // The isolated member applies nothing new until it rejoins.
+    revisionAt: (t, member) => (member === M1.name && isolated(t) ? revisionAt(cutAtMs) : revisionAt(t)),
+    offsetMs: (m) => (m === M1.name ? 19 : m === M2.name ? 52 : 88),
+  });
+  const etcdApplied = applied;
+  const endMs = p.durationMs + 150;
+  const summary = 'network-partition both ways: leader from its peers';
+  const entries: HistoryEntry[] = [
+    ...phaseMarks([
+      ['baseline', 0, p.isolateIssuedAtMs],
+      ['fault', p.isolateIssuedAtMs, p.healIssuedAtMs],
+      ['heal', p.healIssuedAtMs, p.healedAtMs],
+      ['recovery', p.healedAtMs, p.durationMs],
+    ]),
+    { kind: 'fault-injected', issuedAtMs: p.isolateIssuedAtMs, atMs: p.isolateConfirmedAtMs, faultId: 'f1-partition-leader', summary, targets: [M1.name] },
+    { kind: 'fault-healed', issuedAtMs: p.healIssuedAtMs, atMs: p.healedAtMs, faultId: 'f1-partition-leader', summary, targets: [M1.name] },
+    ...ops.map((op): HistoryEntry => ({ ...op, kind: 'op' })),
+    ...polls,
+    { kind: 'watch-start', atMs: 1, watcher: 'etcd-watch', target: M3.name, prefix: ETCD_PREFIX, fromRevision: BASE_REVISION + 1 },
+    ...etcdApplied.map((a) => watchEventOf(a, 'etcd-watch', 2.4)),
+    ...leaderChangeMetrics(0.5, p.durationMs + 50, { [M1.name]: [1, 2], [M2.name]: [1, 2], [M3.name]: [1, 2] }),
+    snapshotOf(etcdApplied, endMs, M2.name, revisionAt(endMs)),
+  ];
+  return toHistory(entries);
 }

@@ -59,6 +59,7 @@ export function goBinaryGroups(): readonly GoBinaryGroup[] {
     { name: 'coredns', module: 'coredns', binaries: { coredns: 'github.com/coredns/coredns' }, ldflags: [] },
     { name: 'kind', module: 'kind', binaries: { kind: 'sigs.k8s.io/kind' }, ldflags: [] },
     { name: 'podnet', module: 'podnet', binaries: { podnet: '.' }, ldflags: [] },
+    { name: 'workload', module: 'workload', binaries: { workload: '.' }, ldflags: [] },
   ];
 }
 

@@ -18,6 +18,7 @@ export interface BuiltImages {
   /** Folder with the kind CLI (and kubectl) built for this host. */
   readonly kindBinary: string;
   readonly kubectlBinary: string;
+  readonly etcdctlBinary: string;
 }
 
 export async function buildAllImages(progress: Progress): Promise<BuiltImages> {
@@ -32,9 +33,10 @@ export async function buildAllImages(progress: Progress): Promise<BuiltImages> {
   const base = await progress.timed('stage 4/5: base image', () => buildBaseImage(rootfs, progress));
   const kubernetesDir = go['kubernetes'];
   const kindDir = go['kind'];
-  if (kubernetesDir === undefined || kindDir === undefined) {
+  const etcdDir = go['etcd'];
+  if (kubernetesDir === undefined || kindDir === undefined || etcdDir === undefined) {
     throw new Error('the Go stage did not produce the kubernetes and kind groups');
   }
   const node = await progress.timed('stage 5/5: node image', () => buildNodeImage(base, kubernetesDir, runtime, progress));
-  return { node, kindBinary: `${kindDir}/kind`, kubectlBinary: `${kubernetesDir}/kubectl` };
+  return { node, kindBinary: `${kindDir}/kind`, kubectlBinary: `${kubernetesDir}/kubectl`, etcdctlBinary: `${etcdDir}/etcdctl` };
 }

@@ -6,7 +6,7 @@
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCommand } from '../../harness/runtime/command.js';
-import { imageLabel, importRootfs } from '../../harness/runtime/docker.js';
+import { docker, imageLabel, importRootfs } from '../../harness/runtime/docker.js';
 import { cachePath } from '../paths.js';
 import type { Progress } from '../progress.js';
 
@@ -21,8 +21,10 @@ export interface RootfsImageSpec {
   readonly contents?: readonly { readonly dest: string; readonly content: string; readonly mode?: number }[];
   /** Tarballs unpacked at the root first (package closures). */
   readonly tarballs?: readonly string[];
-  /** Dockerfile instructions for the image config (ENTRYPOINT, ENV, STOPSIGNAL, ...). */
+  /** Dockerfile instructions `docker import --change` accepts (ENTRYPOINT, CMD, ENV, LABEL, ...). */
   readonly config: readonly string[];
+  /** Instructions import cannot apply (STOPSIGNAL): applied by a local `docker build` FROM the import. */
+  readonly buildInstructions?: readonly string[];
 }
 
 /** Returns true when the image was (re)built, false when the cached one was current. */
@@ -54,7 +56,22 @@ export async function ensureRootfsImage(spec: RootfsImageSpec, progress: Progres
     }
     const tar = `${stage}.tar`;
     await runCommand(['tar', '-C', stage, '--numeric-owner', '--owner=0', '--group=0', '-cf', tar, '.'], { timeoutMs: 10 * 60_000 });
-    await importRootfs(tar, spec.ref, [...spec.config, `LABEL ${KEY_LABEL}=${spec.key}`]);
+    const keyLabel = `LABEL ${KEY_LABEL}=${spec.key}`;
+    if (spec.buildInstructions && spec.buildInstructions.length > 0) {
+      const imported = `${spec.ref}-import`;
+      await importRootfs(tar, imported, spec.config);
+      const context = `${stage}.context`;
+      mkdirSync(context, { recursive: true });
+      writeFileSync(join(context, 'Dockerfile'), `FROM ${imported}\n${spec.buildInstructions.join('\n')}\n${keyLabel}\n`);
+      try {
+        await docker(['build', '--pull=false', '-t', spec.ref, context], { timeoutMs: 10 * 60_000, env: { DOCKER_BUILDKIT: '0' } });
+      } finally {
+        rmSync(context, { recursive: true, force: true });
+        await docker(['rmi', imported], { timeoutMs: 60_000 });
+      }
+    } else {
+      await importRootfs(tar, spec.ref, [...spec.config, keyLabel]);
+    }
     rmSync(tar, { force: true });
     progress.detail(`${spec.ref}: built (${spec.key})`);
     return true;

@@ -29,7 +29,7 @@ export const IPTABLES_ROOTS = ['iptables', 'conntrack', 'nftables'] as const;
 export const HAPROXY_ROOTS = ['haproxy', 'coreutils', 'procps'] as const;
 
 /** Bump when the recipe below changes in a way the inputs do not show. */
-const RECIPE_VERSION = '3';
+const RECIPE_VERSION = '4';
 
 /** Trim what a container does not need and what would fight Docker (kind's base image does the same). */
 const TRIM_SCRIPT = `
@@ -88,9 +88,23 @@ async function closureFileList(rootfs: string, roots: readonly string[]): Promis
   const installed = await installedPackages(rootfs);
   const pkgs = packageClosure(roots, (p) => parseDepends(installed.get(p) ?? '', (n) => installed.has(n)));
   const r = await runCommand(['dpkg-query', `--admindir=${join(rootfs, 'var/lib/dpkg')}`, '-L', ...pkgs], { timeoutMs: 60_000 });
+  // usrmerge: /bin, /sbin, /lib* are symlinks into /usr. dpkg lists files under both spellings;
+  // keep only the real path, or tar stores a file behind a symlink and cannot unpack it.
+  const mergedDirs = new Map<string, string>();
+  for (const d of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
+    const full = join(rootfs, d);
+    if (existsSync(full) && lstatSync(full).isSymbolicLink()) {
+      mergedDirs.set(d, `/${readlinkSync(full).replace(/^\//, '')}`);
+    }
+  }
+  const canonical = (p: string): string => {
+    const [, first, ...rest] = p.split('/');
+    const target = first === undefined ? undefined : mergedDirs.get(first);
+    return target !== undefined && rest.length > 0 ? `${target}/${rest.join('/')}` : p;
+  };
   const files = new Set<string>();
   for (const raw of r.stdout.split('\n')) {
-    const p = raw.trim();
+    const p = canonical(raw.trim());
     if (!p.startsWith('/') || /^\/usr\/share\/(doc|man|info|lintian)\//.test(p)) {
       continue;
     }
@@ -104,12 +118,15 @@ async function closureFileList(rootfs: string, roots: readonly string[]): Promis
   // update-alternatives links (/usr/sbin/iptables -> /etc/alternatives/iptables -> iptables-nft).
   const altDir = join(rootfs, 'etc/alternatives');
   for (const name of readdirSync(altDir)) {
+    if (!lstatSync(join(altDir, name)).isSymbolicLink()) {
+      continue; // the README
+    }
     const target = readlinkSync(join(altDir, name));
     if (!files.has(target)) {
       continue;
     }
     files.add(`/etc/alternatives/${name}`);
-    for (const bin of ['/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
+    for (const bin of ['/usr/sbin', '/usr/bin']) {
       const link = join(rootfs, bin, name);
       try {
         if (lstatSync(link).isSymbolicLink() && readlinkSync(link) === `/etc/alternatives/${name}`) {

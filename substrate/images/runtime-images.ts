@@ -18,6 +18,24 @@ export interface BinaryDirs {
   readonly pause: string;
 }
 
+/**
+ * A second config file haproxy reads after kind's: a stats listener (CSV at /stats;csv) so the
+ * harness can read each apiserver's UP/DOWN state as haproxy sees it. kind rewrites only
+ * haproxy.cfg, and the 6443 frontend and its health checks are untouched.
+ */
+export const HAPROXY_STATS_PORT = 8404;
+const HAPROXY_STATS_CFG = `# kube-ha-chaos: read-only stats for the harness (not part of kind's config)
+listen kube-ha-chaos-stats
+  bind *:${HAPROXY_STATS_PORT}
+  mode http
+  timeout client 10s
+  timeout connect 5s
+  timeout server 10s
+  stats enable
+  stats uri /stats
+  stats refresh 0
+`;
+
 /** kind rewrites this at runtime; the image only needs a config haproxy accepts at start. */
 const HAPROXY_PLACEHOLDER_CFG = `# replaced by kind when the cluster is created
 global
@@ -93,6 +111,13 @@ export function runtimeImageSpecs(dirs: BinaryDirs, rootfs: RootfsArtifacts): Ro
       files: [{ src: join(dir(dirs, 'podnet'), 'podnet'), dest: 'bin/podnet' }],
       config: [PATH_ENV, 'ENTRYPOINT ["/bin/podnet"]'],
     },
+    {
+      // The suites' test workload (HTTP server + in-pod client), preloaded so no test pulls.
+      ref: v.images.workload,
+      key: key(v.images.workload, dir(dirs, 'workload')),
+      files: [{ src: join(dir(dirs, 'workload'), 'workload'), dest: 'bin/workload' }],
+      config: [PATH_ENV, 'ENTRYPOINT ["/bin/workload"]'],
+    },
   ];
 }
 
@@ -101,11 +126,16 @@ export function haproxyImageSpec(rootfs: RootfsArtifacts): RootfsImageSpec {
   const v = versions();
   return {
     ref: v.images.haproxy,
-    key: contentKey(['haproxy-image', v.images.haproxy, rootfs.key, HAPROXY_PLACEHOLDER_CFG]),
+    key: contentKey(['haproxy-image', v.images.haproxy, rootfs.key, HAPROXY_PLACEHOLDER_CFG, HAPROXY_STATS_CFG]),
     tarballs: [rootfs.haproxyTar],
-    contents: [{ dest: 'usr/local/etc/haproxy/haproxy.cfg', content: HAPROXY_PLACEHOLDER_CFG }],
+    contents: [
+      { dest: 'usr/local/etc/haproxy/haproxy.cfg', content: HAPROXY_PLACEHOLDER_CFG },
+      { dest: 'usr/local/etc/kube-ha-chaos/stats.cfg', content: HAPROXY_STATS_CFG },
+    ],
     // -W: master-worker, so kind's SIGHUP to pid 1 reloads the config; -db: stay in the foreground.
-    config: [PATH_ENV, 'STOPSIGNAL SIGUSR1', 'ENTRYPOINT ["haproxy", "-W", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]'],
+    // SIGUSR1: haproxy's soft stop (finish open connections), as upstream's image.
+    buildInstructions: ['STOPSIGNAL SIGUSR1'],
+    config: [PATH_ENV, 'ENTRYPOINT ["haproxy", "-W", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg", "-f", "/usr/local/etc/kube-ha-chaos/stats.cfg"]'],
   };
 }
 

@@ -1,0 +1,245 @@
+import { describe, expect, it } from 'vitest';
+import { History, type HistoryEntry } from '../probes/history.js';
+import type { VerdictStatus } from '../checks/verdict.js';
+import { buildEtcdQuorumCatalogue, ETCD_QUORUM_IDS, type EtcdQuorumGuaranteeId } from './catalogue.js';
+import { ETCD_DEFAULT_TIMERS } from './flags.js';
+import {
+  gracefulStopHistory,
+  LEADER_KILL_DEFAULTS,
+  leaderKillHistory,
+  leaderPartitionHistory,
+  MEMBERS,
+  QUORUM_LOSS_DEFAULTS,
+  quorumLossHistory,
+} from '../testing/sample-histories.js';
+
+const PROBES = { pollIntervalMs: 100, writeIntervalMs: 100, writeTimeoutMs: 500 };
+const threeMembers = Object.fromEntries(MEMBERS.map((m) => [m.name, ETCD_DEFAULT_TIMERS]));
+const catalogue = buildEtcdQuorumCatalogue({ timersByMember: threeMembers, probes: PROBES });
+
+function statuses(history: History): Record<EtcdQuorumGuaranteeId, VerdictStatus> {
+  const out: Partial<Record<EtcdQuorumGuaranteeId, VerdictStatus>> = {};
+  for (const id of ETCD_QUORUM_IDS) {
+    const g = catalogue.get(id);
+    out[id] = g.check(history, g).status;
+  }
+  return out as Record<EtcdQuorumGuaranteeId, VerdictStatus>;
+}
+
+const judge = (id: EtcdQuorumGuaranteeId, h: History) => {
+  const g = catalogue.get(id);
+  return g.check(h, g);
+};
+
+/** Appends entries to a copy of a history (histories are append-only). */
+function withExtra(h: History, extra: readonly HistoryEntry[]): History {
+  return new History([...h.entries(), ...extra]);
+}
+
+describe('the etcd-quorum catalogue', () => {
+  it('has every id once, each with a statement, an etcd source and its thresholds', () => {
+    expect(catalogue.guarantees.map((g) => g.id)).toEqual([...ETCD_QUORUM_IDS]);
+    for (const g of catalogue.guarantees) {
+      expect(g.id).toMatch(/^etcd-quorum\.[a-z-]+$/);
+      expect(g.statement.length).toBeGreaterThan(20);
+      expect(g.source).toMatch(/^https:\/\/(etcd\.io\/docs\/v3\.6\/|github\.com\/etcd-io\/)/);
+      expect(Object.keys(g.derivation).sort()).toEqual(Object.keys(g.thresholds).sort());
+    }
+    expect(() => catalogue.get('etcd-quorum.nope' as EtcdQuorumGuaranteeId)).toThrow(/unknown guarantee/);
+  });
+
+  it('derives thresholds from the timers: a 2.5 s election timeout moves the election bound', () => {
+    const slow = buildEtcdQuorumCatalogue({
+      timersByMember: Object.fromEntries(MEMBERS.map((m) => [m.name, { heartbeatIntervalMs: 250, electionTimeoutMs: 2_500 }])),
+      probes: PROBES,
+    });
+    const fast = catalogue.get('etcd-quorum.leader-loss-elects-new-leader').thresholds['maxElectionMs'];
+    const slowBound = slow.get('etcd-quorum.leader-loss-elects-new-leader').thresholds['maxElectionMs'];
+    // 2 ET + 2 HB + poll + 500: 2 000 + 200 + 100 + 500 vs 5 000 + 500 + 100 + 500.
+    expect(fast).toBe(2_800);
+    expect(slowBound).toBe(6_100);
+  });
+
+  it('states the member count in the statements and flags an even count', () => {
+    const five = buildEtcdQuorumCatalogue({
+      timersByMember: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((n) => [n, ETCD_DEFAULT_TIMERS])),
+      probes: PROBES,
+    });
+    expect(five.get('etcd-quorum.minority-loss-keeps-writes').statement).toContain('2 of 5');
+    expect(five.get('etcd-quorum.quorum-loss-refuses-writes').statement).toContain('3 of 5');
+    expect(five.notes).toEqual([]);
+    const four = buildEtcdQuorumCatalogue({
+      timersByMember: Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [n, ETCD_DEFAULT_TIMERS])),
+      probes: PROBES,
+    });
+    expect(four.notes.join(' ')).toMatch(/even member count adds no fault tolerance/);
+  });
+});
+
+describe('verdicts on a simulated leader SIGKILL', () => {
+  const h = leaderKillHistory();
+
+  it('passes what holds, and is inconclusive where the scenario does not apply', () => {
+    expect(statuses(h)).toEqual({
+      'etcd-quorum.baseline-healthy': 'pass',
+      'etcd-quorum.follower-loss-keeps-writes': 'inconclusive', // the fault hit the leader
+      'etcd-quorum.minority-loss-keeps-writes': 'pass',
+      'etcd-quorum.leader-loss-elects-new-leader': 'pass',
+      'etcd-quorum.graceful-leader-stop-transfers-leadership': 'fail', // an election, not a transfer
+      'etcd-quorum.quorum-loss-refuses-writes': 'inconclusive',
+      'etcd-quorum.quorum-loss-serves-serializable-reads': 'inconclusive',
+      'etcd-quorum.quorum-restored-writes-resume': 'inconclusive',
+      'etcd-quorum.partitioned-leader-steps-down': 'inconclusive', // the killed member answered no polls
+      'etcd-quorum.acknowledged-writes-durable': 'pass',
+      'etcd-quorum.revisions-and-terms-monotonic': 'pass',
+      'etcd-quorum.one-leader-per-term': 'pass',
+      'etcd-quorum.watch-ordered-without-gaps': 'pass',
+    });
+  });
+
+  it('measures the election against the truth of the simulation', () => {
+    const v = judge('etcd-quorum.leader-loss-elects-new-leader', h);
+    const p = LEADER_KILL_DEFAULTS;
+    const trueElectionMs = p.newLeaderAtMs - p.killIssuedAtMs;
+    expect(v.measured['trials']).toBe(1);
+    expect(v.measured['electionMsMax']).toBeGreaterThanOrEqual(trueElectionMs);
+    expect(v.measured['electionMsMax']).toBeLessThanOrEqual(trueElectionMs + p.pollIntervalMs);
+    expect(v.measured['firstWriteMsMax']).toBeGreaterThan(trueElectionMs);
+    expect(v.measured['leaderChangesObserved']).toBe(1);
+    expect(v.measured['leaderChangesByMetric']).toBe(1);
+    expect(v.threshold).toMatchObject({ maxElectionMs: 2_800, maxFirstWriteAfterLeaderLossMs: 3_400 });
+    expect(v.reason).toMatch(/new leader after \d+ ms, writes back after at most \d+ ms/);
+  });
+
+  it('fails a slow election', () => {
+    const slow = leaderKillHistory({ campaignAtMs: 23_900, newLeaderAtMs: 24_000 });
+    const v = judge('etcd-quorum.leader-loss-elects-new-leader', slow);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/election took up to 40\d\d ms, over the 2800 ms bound/);
+  });
+
+  it('is inconclusive when the probe is too sparse to resolve the outage', () => {
+    const v = judge('etcd-quorum.leader-loss-elects-new-leader', leaderKillHistory({ writeIntervalMs: 250 }));
+    expect(v.status).toBe('inconclusive');
+    expect(v.reason).toMatch(/write probe ran at 4\.0\/s/);
+  });
+
+  it('is inconclusive when etcd counted a leader change the pollers missed', () => {
+    const extra: HistoryEntry[] = [
+      { kind: 'metric', atMs: 60_100, member: MEMBERS[2].name, name: 'etcd_server_leader_changes_seen_total', value: 4 },
+    ];
+    const v = judge('etcd-quorum.leader-loss-elects-new-leader', withExtra(h, extra));
+    expect(v.status).toBe('inconclusive');
+    expect(v.measured['leaderChangesByMetric']).toBe(3);
+  });
+
+  it('fails durability when an acknowledged write is missing from the final read', () => {
+    const snap = h.lastSnapshot('etcd-write');
+    const victim = h.operations({ probe: 'etcd-write', outcome: 'ok' })[42];
+    expect(snap).toBeDefined();
+    const tampered = new History(
+      h.entries().map((e) => (e.kind === 'snapshot' ? { ...e, entries: e.entries.filter((kv) => kv.key !== victim?.key) } : e)),
+    );
+    const v = judge('etcd-quorum.acknowledged-writes-durable', tampered);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toContain(`${victim?.key}@${victim?.revision}`);
+  });
+
+  it('fails the baseline when members run different timers', () => {
+    const mixed = buildEtcdQuorumCatalogue({
+      timersByMember: { ...threeMembers, [MEMBERS[2].name]: { heartbeatIntervalMs: 100, electionTimeoutMs: 5_000 } },
+      probes: PROBES,
+    });
+    const g = mixed.get('etcd-quorum.baseline-healthy');
+    const v = g.check(h, g);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toContain(`100/5000 ms on ${MEMBERS[2].name}`);
+    // ... and judges elections against the slowest member.
+    expect(mixed.get('etcd-quorum.leader-loss-elects-new-leader').thresholds['maxElectionMs']).toBe(10_800);
+  });
+});
+
+describe('verdicts on a simulated graceful leader stop', () => {
+  it('passes: leadership moves within an election timeout, writes pause briefly', () => {
+    const v = judge('etcd-quorum.graceful-leader-stop-transfers-leadership', gracefulStopHistory());
+    expect(v.status).toBe('pass');
+    expect(v.measured['electionMsMax']).toBeLessThan(250);
+    expect(v.threshold['maxLeaderTransferMs']).toBe(1_100);
+  });
+});
+
+describe('verdicts on a simulated quorum loss', () => {
+  const h = quorumLossHistory();
+
+  it('passes what holds, and is inconclusive where the scenario does not apply', () => {
+    expect(statuses(h)).toEqual({
+      'etcd-quorum.baseline-healthy': 'pass',
+      'etcd-quorum.follower-loss-keeps-writes': 'inconclusive',
+      'etcd-quorum.minority-loss-keeps-writes': 'inconclusive',
+      'etcd-quorum.leader-loss-elects-new-leader': 'inconclusive', // the leader survived
+      'etcd-quorum.graceful-leader-stop-transfers-leadership': 'inconclusive',
+      'etcd-quorum.quorum-loss-refuses-writes': 'pass',
+      'etcd-quorum.quorum-loss-serves-serializable-reads': 'pass',
+      'etcd-quorum.quorum-restored-writes-resume': 'pass',
+      'etcd-quorum.partitioned-leader-steps-down': 'inconclusive',
+      'etcd-quorum.acknowledged-writes-durable': 'pass',
+      'etcd-quorum.revisions-and-terms-monotonic': 'pass',
+      'etcd-quorum.one-leader-per-term': 'pass',
+      'etcd-quorum.watch-ordered-without-gaps': 'pass',
+    });
+  });
+
+  it('counts the attempts behind "nothing succeeded"', () => {
+    const v = judge('etcd-quorum.quorum-loss-refuses-writes', h);
+    expect(v.measured['acknowledgedWrites']).toBe(0);
+    expect(v.measured['attemptedWrites']).toBeGreaterThan(150);
+    expect(v.measured['attemptedLinearizableReads']).toBeGreaterThan(50);
+  });
+
+  it('fails when a write is acknowledged inside the quorum-loss window (split brain)', () => {
+    const p = QUORUM_LOSS_DEFAULTS;
+    const rogue: HistoryEntry = {
+      kind: 'op',
+      probe: 'etcd-write',
+      op: 'put',
+      target: MEMBERS[0].name,
+      invokedAtMs: p.stopConfirmedAtMs + 5_000,
+      completedAtMs: p.stopConfirmedAtMs + 5_006,
+      outcome: 'ok',
+      key: '/ha-chaos/etcd-write/rogue',
+      value: 'x',
+      revision: 99_999,
+    };
+    const v = judge('etcd-quorum.quorum-loss-refuses-writes', withExtra(h, [rogue]));
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/1 writes were acknowledged while quorum was lost \(first: etcd-write put via ha-3cp-control-plane at 25800 ms\)/);
+  });
+
+  it('fails when writes resume too long after the heal', () => {
+    const late = quorumLossHistory({ newLeaderAtMs: 52_000, compactionAtMs: 52_100 });
+    const v = judge('etcd-quorum.quorum-restored-writes-resume', late);
+    expect(v.status).toBe('fail');
+    expect(v.measured['resumeAfterHealMs']).toBeGreaterThan(5_000);
+  });
+});
+
+describe('verdicts on a simulated leader partition', () => {
+  it('passes step-down, election and no-split-brain; the scenario-specific checks agree', () => {
+    const h = leaderPartitionHistory();
+    const s = statuses(h);
+    expect(s['etcd-quorum.partitioned-leader-steps-down']).toBe('pass');
+    expect(s['etcd-quorum.one-leader-per-term']).toBe('pass');
+    expect(s['etcd-quorum.acknowledged-writes-durable']).toBe('pass');
+    expect(s['etcd-quorum.watch-ordered-without-gaps']).toBe('pass');
+    const v = judge('etcd-quorum.partitioned-leader-steps-down', h);
+    expect(v.measured['acknowledgedWritesViaIsolated']).toBe(0);
+    expect(v.measured['stepDownMs']).toBeGreaterThanOrEqual(1_950);
+    expect(v.measured['stepDownMs']).toBeLessThanOrEqual(2_050);
+  });
+
+  it('fails when the isolated leader keeps claiming leadership past the CheckQuorum bound', () => {
+    const v = judge('etcd-quorum.partitioned-leader-steps-down', leaderPartitionHistory({ stepDownAtMs: 26_000 }));
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/stepped down after 60\d\d ms, over the 2600 ms bound/);
+  });
+});

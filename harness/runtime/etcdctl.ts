@@ -1,0 +1,51 @@
+/**
+ * etcdctl (the project's own build, same version as the cluster's etcd) from the host, with TLS
+ * material from a private temp dir and a per-call deadline (--command-timeout) under a process
+ * timeout. Used for status and membership; the probes use their own client.
+ */
+import { runCommand } from './command.js';
+
+export interface EtcdctlContext {
+  readonly etcdctlBinary: string;
+  readonly cacert: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+export async function etcdctlJson<T>(ctx: EtcdctlContext, endpoints: readonly string[], args: readonly string[], timeoutMs: number): Promise<T> {
+  const r = await runCommand(
+    [
+      ctx.etcdctlBinary,
+      `--endpoints=${endpoints.join(',')}`,
+      `--cacert=${ctx.cacert}`,
+      `--cert=${ctx.cert}`,
+      `--key=${ctx.key}`,
+      `--dial-timeout=${Math.max(1, Math.floor(timeoutMs / 3000))}s`,
+      `--command-timeout=${Math.max(1, Math.floor(timeoutMs / 1000) - 1)}s`,
+      '-w', 'json',
+      ...args,
+    ],
+    { timeoutMs, env: { ETCDCTL_API: '3' } },
+  );
+  return JSON.parse(r.stdout) as T;
+}
+
+export interface EtcdMember {
+  readonly ID: string | number;
+  readonly name: string;
+  readonly peerURLs: readonly string[];
+  readonly clientURLs?: readonly string[];
+  readonly isLearner?: boolean;
+}
+
+export interface EtcdEndpointStatus {
+  readonly Endpoint: string;
+  readonly Status: {
+    readonly header: { readonly member_id: string | number; readonly revision: number; readonly raft_term: number };
+    readonly leader: string | number;
+    readonly raftIndex: number;
+    readonly raftTerm: number;
+    readonly isLearner?: boolean;
+    readonly version: string;
+  };
+}

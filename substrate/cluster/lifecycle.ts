@@ -1,0 +1,261 @@
+/**
+ * One entry point for a named topology: up (create, or reuse when healthy, or recreate when broken),
+ * down (and prove nothing of it is left), status.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { config } from '../../harness/config.js';
+import { type Topology, loadTopology, InvalidTopologyError } from '../../harness/cluster/topology.js';
+import { commandSucceeds } from '../../harness/runtime/command.js';
+import { docker, dockerRootDir, imageExists, kindContainers, networkContainers, type LabeledContainer } from '../../harness/runtime/docker.js';
+import { freeBytes } from '../../harness/runtime/host.js';
+import { createCluster, deleteCluster, getClusters } from '../../harness/runtime/kind.js';
+import { kubectl, kubectlJson, type KubectlContext } from '../../harness/runtime/kubectl.js';
+import { dockerAnswers, ensureDockerEngine } from '../engine/docker-engine.js';
+import { buildAllImages } from '../images/pipeline.js';
+import { cacheDir, repoRoot } from '../paths.js';
+import { type Progress, UserFacingError } from '../progress.js';
+import { versions } from '../versions.js';
+import { type ClusterState, clusterDir, kubeconfigPath, readClusterState, removeClusterState, writeClusterState } from './cluster-state.js';
+
+/** One cluster at a time: the suites share it, and two would not fit a 2-core machine. */
+export const CLUSTER_NAME = 'kube-ha-chaos';
+
+const GiB = 1024 ** 3;
+/** Measured: a ha-3cp cluster writes ~3.5 GiB (node volumes); images ~2 GiB; room for logs. */
+const MIN_FREE_BYTES_FOR_UP = 10 * GiB;
+
+export interface ClusterHealth {
+  readonly exists: boolean;
+  readonly problems: readonly string[];
+  readonly containers: readonly LabeledContainer[];
+}
+
+function countRoles(containers: readonly LabeledContainer[]): { controlPlanes: number; workers: number; lbs: number } {
+  return {
+    controlPlanes: containers.filter((c) => c.role === 'control-plane').length,
+    workers: containers.filter((c) => c.role === 'worker').length,
+    lbs: containers.filter((c) => c.role === 'external-load-balancer').length,
+  };
+}
+
+function describeRoles(c: { controlPlanes: number; workers: number }): string {
+  return `${c.controlPlanes} control planes + ${c.workers} worker${c.workers === 1 ? '' : 's'}`;
+}
+
+/** Is this cluster usable as it is? Every container running, every node Ready, the API answering via the LB. */
+export async function inspectClusterHealth(state: ClusterState | undefined): Promise<ClusterHealth> {
+  const containers = await kindContainers(CLUSTER_NAME);
+  if (containers.length === 0) {
+    return { exists: false, problems: ['no containers'], containers };
+  }
+  const problems: string[] = [];
+  for (const c of containers) {
+    if (c.state !== 'running') {
+      problems.push(`${c.name} is ${c.state}`);
+    }
+  }
+  if (!state || !existsSync(state.kubeconfig)) {
+    problems.push('its kubeconfig is missing');
+    return { exists: true, problems, containers };
+  }
+  if (problems.length > 0) {
+    return { exists: true, problems, containers };
+  }
+  const ctx: KubectlContext = { kubectlBinary: state.kubectlBinary, kubeconfig: state.kubeconfig };
+  if (!(await commandSucceeds([ctx.kubectlBinary, '--kubeconfig', ctx.kubeconfig, '--request-timeout=5s', 'get', '--raw', '/readyz'], { timeoutMs: 10_000 }))) {
+    problems.push('the API does not answer /readyz through the load balancer');
+    return { exists: true, problems, containers };
+  }
+  const nodes = await kubectlJson<{ items: { metadata: { name: string }; status: { conditions: { type: string; status: string }[] } }[] }>(
+    ctx, ['get', 'nodes'], 15_000,
+  );
+  for (const n of nodes.items) {
+    if (!n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True')) {
+      problems.push(`node ${n.metadata.name} is not Ready`);
+    }
+  }
+  return { exists: true, problems, containers };
+}
+
+async function assertEnoughDisk(): Promise<void> {
+  for (const path of [await dockerRootDir(), cacheDir()]) {
+    const free = freeBytes(existsSync(path) ? path : '/');
+    if (free < MIN_FREE_BYTES_FOR_UP) {
+      throw new UserFacingError(
+        `too little disk: ${(free / GiB).toFixed(1)} GiB free at ${path}, a cluster needs ${MIN_FREE_BYTES_FOR_UP / GiB} GiB: free space (docker system prune, or remove ${cacheDir()}) and re-run`,
+      );
+    }
+  }
+}
+
+/** The upstream image, when the user asked for it and a registry answers; undefined otherwise. */
+async function upstreamImageIfWanted(progress: Progress): Promise<string | undefined> {
+  if (!config.useUpstreamNodeImage) {
+    return undefined;
+  }
+  const ref = versions().upstreamNodeImage;
+  if ((await imageExists(ref)) || (await commandSucceeds(['docker', 'pull', ref], { timeoutMs: 10 * 60_000 }))) {
+    progress.step(`using the upstream node image ${ref}`);
+    return ref;
+  }
+  progress.step(`no registry answers for ${ref}: using the offline build instead`);
+  return undefined;
+}
+
+async function waitUntilReady(ctx: KubectlContext, topology: Topology, progress: Progress): Promise<void> {
+  await progress.timed('waiting for every node to be Ready', () =>
+    kubectl(ctx, ['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=300s'], { timeoutMs: 310_000 }),
+  );
+  await progress.timed('waiting for CoreDNS and the pod network', async () => {
+    await kubectl(ctx, ['-n', 'kube-system', 'rollout', 'status', 'daemonset/kindnet', '--timeout=180s'], { timeoutMs: 190_000 });
+    await kubectl(ctx, ['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=180s'], { timeoutMs: 190_000 });
+  });
+  const nodes = await kubectlJson<{ items: unknown[] }>(ctx, ['get', 'nodes'], 15_000);
+  if (nodes.items.length !== topology.controlPlanes + topology.workers) {
+    throw new Error(`expected ${topology.controlPlanes + topology.workers} nodes, the API lists ${nodes.items.length}`);
+  }
+}
+
+export interface UpResult {
+  readonly state: ClusterState;
+  readonly reused: boolean;
+}
+
+export async function clusterUp(topologyName: string, progress: Progress): Promise<UpResult> {
+  // Validate everything we can before changing anything.
+  let topology: Topology;
+  try {
+    topology = loadTopology(repoRoot(), topologyName);
+  } catch (e) {
+    if (e instanceof InvalidTopologyError) {
+      throw new UserFacingError(`${e.message}: fix the file or pick a topology in kind-configs/`);
+    }
+    throw e;
+  }
+  await ensureDockerEngine(progress);
+  await assertEnoughDisk();
+
+  const previous = readClusterState(CLUSTER_NAME);
+  const health = await inspectClusterHealth(previous);
+  if (health.exists) {
+    const roles = countRoles(health.containers);
+    if (roles.controlPlanes !== topology.controlPlanes || roles.workers !== topology.workers) {
+      throw new UserFacingError(
+        `cluster ${CLUSTER_NAME} already exists with ${describeRoles(roles)}${previous ? ` (${previous.topology})` : ''}, not ${topology.name} (${describeRoles(topology)}): run \`npm run cluster -- down\` first`,
+      );
+    }
+  }
+
+  const upstream = await upstreamImageIfWanted(progress);
+  const built = await progress.timed('offline images', () => buildAllImages(progress));
+  const image = upstream ?? built.node.ref;
+
+  if (health.exists && previous) {
+    if (health.problems.length === 0 && previous.nodeImage === image) {
+      progress.step(`reusing healthy cluster ${CLUSTER_NAME} (${topology.name})`);
+      return { state: previous, reused: true };
+    }
+    const why = health.problems.length > 0 ? health.problems.join('; ') : `its node image ${previous.nodeImage} is not the current build ${image}`;
+    progress.step(`recreating cluster ${CLUSTER_NAME}: ${why}`);
+  } else if (health.exists) {
+    progress.step(`recreating cluster ${CLUSTER_NAME}: ${health.problems.join('; ')}`);
+  }
+  if (health.exists || (await getClusters(built.kindBinary)).includes(CLUSTER_NAME)) {
+    await deleteCluster(built.kindBinary, CLUSTER_NAME, kubeconfigPath(CLUSTER_NAME));
+  }
+
+  mkdirSync(clusterDir(CLUSTER_NAME), { recursive: true, mode: 0o700 });
+  const state: ClusterState = {
+    name: CLUSTER_NAME,
+    topology: topology.name,
+    topologyFile: topology.file,
+    nodeImage: image,
+    kindBinary: built.kindBinary,
+    kubectlBinary: built.kubectlBinary,
+    etcdctlBinary: built.etcdctlBinary,
+    kubeconfig: kubeconfigPath(CLUSTER_NAME),
+    createdAt: new Date().toISOString(),
+  };
+  await progress.timed(`creating ${topology.name} (${describeRoles(topology)}) with kind ${versions().kind}`, () =>
+    createCluster({
+      kindBinary: built.kindBinary,
+      name: CLUSTER_NAME,
+      configFile: topology.file,
+      image,
+      kubeconfig: state.kubeconfig,
+      timeoutMs: 15 * 60_000,
+      onOutput: (line) => progress.detail(`kind: ${line}`),
+    }),
+  );
+  writeClusterState(state);
+  await waitUntilReady({ kubectlBinary: state.kubectlBinary, kubeconfig: state.kubeconfig }, topology, progress);
+  return { state, reused: false };
+}
+
+export interface DownResult {
+  readonly deleted: boolean;
+  readonly leftovers: readonly string[];
+}
+
+/** Delete the cluster, then prove nothing of it is left (containers, its network, its volumes). */
+export async function clusterDown(progress: Progress): Promise<DownResult> {
+  if (!(await dockerAnswers())) {
+    throw new UserFacingError('No Docker engine answers: run `npm run engine` (nothing was changed)');
+  }
+  const state = readClusterState(CLUSTER_NAME);
+  const before = await kindContainers(CLUSTER_NAME);
+  if (before.length === 0 && !state) {
+    progress.step(`no cluster ${CLUSTER_NAME}: nothing to do`);
+    return { deleted: false, leftovers: [] };
+  }
+  const volumesBefore = await containerVolumes(before.map((c) => c.name));
+  const kindBinary = state?.kindBinary;
+  if (kindBinary && existsSync(kindBinary)) {
+    await progress.timed(`deleting cluster ${CLUSTER_NAME}`, () => deleteCluster(kindBinary, CLUSTER_NAME, kubeconfigPath(CLUSTER_NAME)));
+  } else if (before.length > 0) {
+    // kind itself is gone (cache wiped): remove by label, with the anonymous volumes.
+    await docker(['rm', '-f', '-v', ...before.map((c) => c.name)], { timeoutMs: 120_000 });
+  }
+  // kind leaves its shared "kind" network behind; it is ours when nothing else uses it.
+  if ((await networkContainers('kind')).length === 0 && (await commandSucceeds(['docker', 'network', 'inspect', 'kind'], { timeoutMs: 10_000 }))) {
+    await docker(['network', 'rm', 'kind'], { timeoutMs: 60_000 });
+  }
+  removeClusterState(CLUSTER_NAME);
+  const leftovers: string[] = [];
+  for (const c of await kindContainers(CLUSTER_NAME)) {
+    leftovers.push(`container ${c.name}`);
+  }
+  for (const v of volumesBefore) {
+    if (await commandSucceeds(['docker', 'volume', 'inspect', v], { timeoutMs: 10_000 })) {
+      leftovers.push(`volume ${v}`);
+    }
+  }
+  if (await commandSucceeds(['docker', 'network', 'inspect', 'kind'], { timeoutMs: 10_000 })) {
+    if ((await networkContainers('kind')).length === 0) {
+      leftovers.push('network kind');
+    }
+  }
+  return { deleted: true, leftovers };
+}
+
+async function containerVolumes(names: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const n of names) {
+    const r = await docker(['inspect', '--format', '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}', n], { timeoutMs: 30_000 });
+    out.push(...r.stdout.trim().split(/\s+/).filter(Boolean));
+  }
+  return out;
+}
+
+export interface StatusReport {
+  readonly state: ClusterState | undefined;
+  readonly health: ClusterHealth;
+}
+
+export async function clusterStatus(): Promise<StatusReport> {
+  if (!(await dockerAnswers())) {
+    throw new UserFacingError('No Docker engine answers: run `npm run engine`');
+  }
+  const state = readClusterState(CLUSTER_NAME);
+  return { state, health: await inspectClusterHealth(state) };
+}

@@ -1,0 +1,3 @@
+module kube-ha-chaos/substrate/workload
+
+go 1.24.0
