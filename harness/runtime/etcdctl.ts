@@ -27,7 +27,26 @@ export async function etcdctlJson<T>(ctx: EtcdctlContext, endpoints: readonly st
     ],
     { timeoutMs, env: { ETCDCTL_API: '3' } },
   );
-  return JSON.parse(r.stdout) as T;
+  return JSON.parse(quoteLargeIntegers(r.stdout)) as T;
+}
+
+/**
+ * etcdctl prints 64-bit member ids as bare JSON numbers, which lose precision as JS numbers. Turn
+ * every integer of 16+ digits into the string "dec:<digits>" before parsing (see memberIdHex).
+ */
+export function quoteLargeIntegers(json: string): string {
+  return json.replace(/([:\[,]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"dec:$2"');
+}
+
+/** Normalise a member id to etcd's usual lowercase hex: "dec:<digits>" (see above) or hex already. */
+export function memberIdHex(id: string | number): string {
+  if (typeof id === 'number') {
+    if (!Number.isSafeInteger(id)) {
+      throw new Error(`member id ${id} lost precision: parse etcdctl output with quoteLargeIntegers`);
+    }
+    return id.toString(16);
+  }
+  return id.startsWith('dec:') ? BigInt(id.slice(4)).toString(16) : id.toLowerCase();
 }
 
 export interface EtcdMember {

@@ -106,9 +106,29 @@ async function waitUntilReady(ctx: KubectlContext, topology: Topology, progress:
   await progress.timed('waiting for every node to be Ready', () =>
     kubectl(ctx, ['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=300s'], { timeoutMs: 310_000 }),
   );
-  await progress.timed('waiting for CoreDNS and the pod network', async () => {
+  await progress.timed('waiting for CoreDNS, kube-proxy and the pod network', async () => {
     await kubectl(ctx, ['-n', 'kube-system', 'rollout', 'status', 'daemonset/kindnet', '--timeout=180s'], { timeoutMs: 190_000 });
+    await kubectl(ctx, ['-n', 'kube-system', 'rollout', 'status', 'daemonset/kube-proxy', '--timeout=180s'], { timeoutMs: 190_000 });
     await kubectl(ctx, ['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=180s'], { timeoutMs: 190_000 });
+  });
+  // A node is Ready before its static pods are: the last control plane to join may still be
+  // starting etcd and its apiserver. Wait for all 4 per control plane, Ready.
+  await progress.timed('waiting for every control-plane static pod', async () => {
+    const want = topology.controlPlanes * 4;
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const pods = await kubectlJson<{ items: { status: { conditions?: { type: string; status: string }[] } }[] }>(
+        ctx, ['-n', 'kube-system', 'get', 'pods', '-l', 'tier=control-plane'], 15_000,
+      );
+      const ready = pods.items.filter((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+      if (ready === want) {
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`only ${ready} of ${want} control-plane static pods are Ready after 180 s`);
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
   });
   const nodes = await kubectlJson<{ items: unknown[] }>(ctx, ['get', 'nodes'], 15_000);
   if (nodes.items.length !== topology.controlPlanes + topology.workers) {

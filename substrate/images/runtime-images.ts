@@ -24,7 +24,14 @@ export interface BinaryDirs {
  * haproxy.cfg, and the 6443 frontend and its health checks are untouched.
  */
 export const HAPROXY_STATS_PORT = 8404;
-const HAPROXY_STATS_CFG = `# kube-ha-chaos: read-only stats for the harness (not part of kind's config)
+const HAPROXY_STATS_CFG = `# kube-ha-chaos additions (not part of kind's config)
+global
+  # kind's config asks for maxconn 100000, so haproxy wants ~200k file descriptors. Raising the hard
+  # RLIMIT_NOFILE needs CAP_SYS_RESOURCE, which this project's VMs lack (hard limit 20000): without
+  # this line haproxy refuses to start; with it, it warns and sizes maxconn to the limit it has.
+  no strict-limits
+
+# read-only stats for the harness: each apiserver's UP/DOWN state as haproxy sees it
 listen kube-ha-chaos-stats
   bind *:${HAPROXY_STATS_PORT}
   mode http

@@ -90,9 +90,14 @@ describe(`cluster smoke on ${topology.name} (${topology.controlPlanes} control p
       const nodePort = (await kubectl(cluster.kubectl, ['-n', ns, 'get', 'svc', 'echo-nodeport', '-o', 'jsonpath={.spec.ports[0].nodePort}'], { timeoutMs: 10_000 })).stdout;
       const workerName = cluster.workers[0] ?? '';
       const workerIp = (await inspectContainer(workerName)).ipv4;
+      const url = `http://${workerIp}:${nodePort}/nodeport`;
+      // kube-proxy programs a new Service's NodePort asynchronously: wait for the first answer.
+      await expect
+        .poll(async () => httpGet(url, 2_000).then((a) => a.status, (e: Error) => e.message), { timeout: 30_000, interval: 500 })
+        .toBe(200);
       const servedBy = new Set<string>();
       for (let i = 0; i < 20 && servedBy.size < pods.items.length; i++) {
-        const answer = await httpGet(`http://${workerIp}:${nodePort}/nodeport`, 3_000);
+        const answer = await httpGet(url, 3_000);
         expect(answer.status).toBe(200);
         servedBy.add((JSON.parse(answer.body) as { pod: string }).pod);
       }

@@ -1,0 +1,128 @@
+/**
+ * summary.md: the verdict table (measured vs threshold), the faults, the elections and the
+ * availability per phase, for a person reading the report directory or a CI job summary.
+ */
+import type { History } from '../probes/history.js';
+import { mergeVerdicts, type Verdict } from '../checks/verdict.js';
+import { escapeMarkdownCell as cell, formatRecord, formatSeconds, formatValue } from './format.js';
+import type { GuaranteeInfo, RunMeta } from './report-types.js';
+import { runFacts } from './run-facts.js';
+
+/** Input of renderSummaryMarkdown. */
+export interface SummaryInput {
+  readonly meta: RunMeta;
+  readonly verdicts: readonly Verdict[];
+  readonly history: History;
+  readonly guarantees?: readonly GuaranteeInfo[];
+}
+
+const BADGE: Readonly<Record<Verdict['status'], string>> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+/** Renders summary.md. */
+export function renderSummaryMarkdown(input: SummaryInput): string {
+  const { meta, verdicts, history } = input;
+  const facts = runFacts(history);
+  const info = new Map((input.guarantees ?? []).map((g) => [g.id, g]));
+  const count = (s: Verdict['status']): number => verdicts.filter((v) => v.status === s).length;
+  const memberOf = (id: string, member: string | undefined): string => member ?? id;
+  const out: string[] = [
+    `# ${cell(meta.title ?? 'kube-ha-chaos run')}: ${BADGE[mergeVerdicts(verdicts)]}`,
+    '',
+    `Run \`${cell(meta.runId)}\`${meta.topology === undefined ? '' : ` on ${cell(meta.topology)}`}${meta.seed === undefined ? '' : `, seed ${cell(String(meta.seed))}`}${meta.startedAtIso === undefined ? '' : `, started ${cell(meta.startedAtIso)}`}.`,
+    `${count('pass')} passed, ${count('fail')} failed, ${count('inconclusive')} inconclusive; history spans ${formatSeconds(facts.startMs)} to ${formatSeconds(facts.endMs)}.`,
+  ];
+  if (meta.versions !== undefined && Object.keys(meta.versions).length > 0) {
+    out.push('', `Versions: ${Object.entries(meta.versions).map(([k, v]) => `${cell(k)} ${cell(v)}`).join(', ')}.`);
+  }
+  out.push('', '## Verdicts', '');
+  out.push(
+    ...table(
+      ['Guarantee', 'Verdict', 'Measured', 'Threshold', 'Reason'],
+      verdicts.map((v) => {
+        const g = info.get(v.guaranteeId);
+        const name = g === undefined ? `\`${cell(v.guaranteeId)}\`` : `[\`${cell(v.guaranteeId)}\`](${cell(g.source)})`;
+        return [
+          name,
+          `**${BADGE[v.status]}**`,
+          formatRecord(v.measured).map(cell).join('<br>') || '-',
+          formatRecord(v.threshold).map(cell).join('<br>') || '-',
+          cell(v.reason),
+        ];
+      }),
+    ),
+  );
+  out.push('', '## Faults', '');
+  if (facts.faults.length === 0) {
+    out.push('No fault was injected.');
+  } else {
+    out.push(
+      ...table(
+        ['Fault', 'What', 'Targets', 'Injected', 'Healed', 'Held', 'Election after it'],
+        facts.faults.map((f) => {
+          const e = facts.elections.find((x) => x.faultId === f.faultId);
+          const held = f.healedAtMs === undefined ? 'not healed' : formatValue('heldMs', f.healedAtMs - f.issuedAtMs);
+          return [
+            `\`${cell(f.faultId)}\``,
+            cell(f.summary),
+            cell(f.targets.join(', ')),
+            formatSeconds(f.issuedAtMs),
+            f.healedAtMs === undefined ? '**never**' : `${formatSeconds(f.healedAtMs)}${f.healError === undefined ? '' : ` (error: ${cell(f.healError)})`}`,
+            held,
+            e?.electionMs === undefined ? '-' : `${formatValue('electionMs', e.electionMs)} (to ${cell(e.newLeaderMember ?? '?')})`,
+          ];
+        }),
+      ),
+    );
+  }
+  out.push('', '## Leader changes', '');
+  if (facts.leaderChanges.length === 0) {
+    out.push('The leader did not change.');
+  } else {
+    out.push(
+      ...table(
+        ['First seen', 'From', 'To', 'Term', 'Seen first by'],
+        facts.leaderChanges.map((c) => [
+          formatSeconds(c.atMs),
+          cell(memberOf(c.fromLeaderId, c.fromMember)),
+          cell(memberOf(c.toLeaderId, c.toMember)),
+          String(c.term),
+          cell(c.seenBy),
+        ]),
+      ),
+    );
+  }
+  if (facts.availability.length > 0) {
+    out.push('', '## Availability by phase', '');
+    out.push(
+      ...table(
+        ['Probe', 'Phase', 'Success', 'ok / fail / unknown', 'Longest outage'],
+        facts.availability.map((a) => [
+          cell(a.probe),
+          cell(a.phase),
+          a.stats.successRatio === undefined ? '-' : formatValue('successRatio', a.stats.successRatio),
+          `${a.stats.okCount} / ${a.stats.failCount} / ${a.stats.unknownCount}`,
+          a.longestOutageMs === 0 ? '-' : formatValue('outageMs', a.longestOutageMs),
+        ]),
+      ),
+    );
+  }
+  const derivations = [...info.values()].filter((g) => g.derivation !== undefined && Object.keys(g.derivation).length > 0);
+  if (derivations.length > 0) {
+    out.push('', '## Where the thresholds come from', '');
+    const seen = new Set<string>();
+    for (const g of derivations) {
+      for (const [k, text] of Object.entries(g.derivation ?? {})) {
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push(`- \`${cell(k)}\`: ${cell(text)}`);
+        }
+      }
+    }
+  }
+  out.push('');
+  return out.join('\n');
+}

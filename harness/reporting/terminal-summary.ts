@@ -1,0 +1,32 @@
+/**
+ * The few lines printed at the end of a run: overall verdict, each failed or inconclusive guarantee,
+ * the longest outage, election times and where the report is. Plain text (no colour codes), so it
+ * reads the same in a CI log.
+ */
+import type { History } from '../probes/history.js';
+import { mergeVerdicts, type Verdict } from '../checks/verdict.js';
+import { formatValue } from './format.js';
+import { redact } from './redact.js';
+import { runFacts } from './run-facts.js';
+
+/** Renders the end-of-run terminal summary. */
+export function renderTerminalSummary(input: { readonly runId: string; readonly verdicts: readonly Verdict[]; readonly history: History; readonly reportDir?: string }): string {
+  const { verdicts } = input;
+  const facts = runFacts(input.history);
+  const n = (s: Verdict['status']): number => verdicts.filter((v) => v.status === s).length;
+  const lines = [`${mergeVerdicts(verdicts).toUpperCase()} ${input.runId}: ${n('pass')} pass, ${n('fail')} fail, ${n('inconclusive')} inconclusive`];
+  for (const v of verdicts.filter((x) => x.status !== 'pass')) {
+    lines.push(`  ${v.status === 'fail' ? 'FAIL' : 'INCONCLUSIVE'} ${v.guaranteeId}: ${redact(v.reason)}`);
+  }
+  if (facts.longestOutage !== undefined) {
+    lines.push(`  longest outage: ${formatValue('outageMs', facts.longestOutage.durationMs)} (${facts.longestOutage.probe})`);
+  }
+  const elections = facts.elections.filter((e) => e.electionMs !== undefined);
+  if (elections.length > 0) {
+    lines.push(`  election times: ${elections.map((e) => `${e.faultId} ${formatValue('electionMs', e.electionMs ?? 0)}`).join(', ')}`);
+  }
+  if (input.reportDir !== undefined) {
+    lines.push(`  report: ${input.reportDir}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { History, type HistoryEntry } from '../probes/history.js';
+import { verdict } from '../checks/verdict.js';
+import { commonNodePrefix, operationRuns, renderTimelineHtml, renderTimelineSvg, TIMELINE_LAYOUT } from './timeline-html.js';
+import { deepText, findAll, parseXml, type XmlElement } from '../testing/xml-check.js';
+import { LEADER_KILL_DEFAULTS, leaderKillHistory, quorumLossHistory } from '../testing/sample-histories.js';
+
+function svgOf(html: string): XmlElement {
+  const start = html.indexOf('<svg');
+  const end = html.indexOf('</svg>') + '</svg>'.length;
+  return parseXml(html.slice(start, end));
+}
+
+const byClass = (root: XmlElement, cls: string): XmlElement[] =>
+  findAll(root, (e) => (e.attrs['class'] ?? '').split(/\s+/).includes(cls));
+
+/** Recovers the time scale from two axis ticks, independently of the renderer's internals. */
+function scaleFromTicks(svg: XmlElement): (ms: number) => number {
+  const ticks = byClass(svg, 'tick').map((t) => ({
+    ms: Number(t.attrs['data-t-ms']),
+    x: Number(t.children.find((c) => c.name === 'line')?.attrs['x1']),
+  }));
+  const a = ticks[0];
+  const b = ticks[ticks.length - 1];
+  if (a === undefined || b === undefined || a === b) {
+    throw new Error('need two ticks');
+  }
+  return (ms) => a.x + ((ms - a.ms) * (b.x - a.x)) / (b.ms - a.ms);
+}
+
+describe('renderTimelineHtml', () => {
+  const h = leaderKillHistory();
+  const verdicts = [
+    verdict('etcd-quorum.leader-loss-elects-new-leader', 'pass', 'new leader after 1374 ms', { electionMsMax: 1_374 }, { maxElectionMs: 2_800 }),
+    verdict('etcd-quorum.graceful-leader-stop-transfers-leadership', 'fail', 'took 1374 ms', { electionMsMax: 1_374 }, { maxLeaderTransferMs: 1_100 }),
+  ];
+  const html = renderTimelineHtml({
+    meta: { runId: 'r-1', title: 'etcd-quorum', seed: 42, topology: 'ha-3cp' },
+    history: h,
+    verdicts,
+    guarantees: [{ id: 'etcd-quorum.leader-loss-elects-new-leader', statement: 'A new leader is elected.', source: 'https://etcd.io/docs/v3.6/op-guide/failures/' }],
+  });
+
+  it('is a well-formed, self-contained page: no script, no external resource, a CSP that forbids fetching', () => {
+    const root = parseXml(html.replace(/^<!DOCTYPE html>\n/, ''));
+    expect(root.name).toBe('html');
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\((?!#)|src=/i);
+    const csp = findAll(root, (e) => e.name === 'meta' && e.attrs['http-equiv'] === 'Content-Security-Policy')[0];
+    expect(csp?.attrs['content']).toContain("default-src 'none'");
+    // Links to documentation are plain anchors (followed only if a reader clicks).
+    expect(findAll(root, (e) => e.name === 'a').every((a) => (a.attrs['href'] ?? '').startsWith('https://etcd.io/'))).toBe(true);
+  });
+
+  it('draws one lane per probe and target, and one per polled member', () => {
+    const svg = svgOf(html);
+    const lanes = byClass(svg, 'op-lane').map((l) => `${l.attrs['data-probe']}|${l.attrs['data-target']}`);
+    expect(lanes.sort()).toEqual(h.operationLanes().map((l) => `${l.probe}|${l.target}`).sort());
+    expect(byClass(svg, 'leader-lane').map((l) => l.attrs['data-member'])).toEqual([...h.polledMembers()].sort());
+    expect(byClass(svg, 'watch-lane')).toHaveLength(1);
+  });
+
+  it('places the fault window where the fault happened on the time axis', () => {
+    const svg = svgOf(html);
+    const x = scaleFromTicks(svg);
+    const fault = byClass(svg, 'fault')[0];
+    const rect = fault?.children.find((c) => c.attrs['class'] === 'fault-window');
+    expect(fault?.attrs['data-fault-id']).toBe('f1-kill-leader');
+    expect(Number(rect?.attrs['x'])).toBeCloseTo(x(LEADER_KILL_DEFAULTS.killIssuedAtMs), 1);
+    expect(Number(rect?.attrs['x']) + Number(rect?.attrs['width'])).toBeCloseTo(x(LEADER_KILL_DEFAULTS.healedAtMs), 1);
+    expect(deepText(svg)).toContain('f1-kill-leader: kill-process etcd (SIGKILL) on leader → control-plane');
+  });
+
+  it('marks the leader change with a vertical line at the first observation of the new leader', () => {
+    const svg = svgOf(html);
+    const x = scaleFromTicks(svg);
+    const changes = byClass(svg, 'leader-change');
+    expect(changes).toHaveLength(1);
+    const at = Number(changes[0]?.attrs['data-at-ms']);
+    expect(at).toBeGreaterThanOrEqual(LEADER_KILL_DEFAULTS.newLeaderAtMs);
+    expect(Number(changes[0]?.children.find((c) => c.name === 'line')?.attrs['x1'])).toBeCloseTo(x(at), 1);
+    expect(deepText(changes[0] ?? svg)).toContain('leader → control-plane2 (term 3)');
+  });
+
+  it('shows failures of the killed member’s writes as fail marks inside the fault window', () => {
+    const svg = svgOf(html);
+    const lane = byClass(svg, 'op-lane').find((l) => l.attrs['data-probe'] === 'etcd-write' && l.attrs['data-target'] === 'ha-3cp-control-plane');
+    const fails = findAll(lane ?? svg, (e) => e.attrs['data-outcome'] === 'fail');
+    expect(fails.length).toBeGreaterThan(0);
+    for (const f of fails) {
+      expect(Number(f.attrs['data-start-ms'])).toBeGreaterThanOrEqual(LEADER_KILL_DEFAULTS.killIssuedAtMs);
+      expect(Number(f.attrs['data-end-ms'])).toBeLessThan(LEADER_KILL_DEFAULTS.oldLeaderBackAtMs + 1_000);
+    }
+    const total = findAll(lane ?? svg, (e) => e.attrs['data-count'] !== undefined).reduce((n, e) => n + Number(e.attrs['data-count']), 0);
+    expect(total).toBe(h.operations({ probe: 'etcd-write', target: 'ha-3cp-control-plane' }).length);
+  });
+
+  it('has phase bands and a verdict table with measured vs threshold', () => {
+    const root = parseXml(html.replace(/^<!DOCTYPE html>\n/, ''));
+    expect(byClass(root, 'phase').map((p) => p.attrs['data-phase'])).toEqual(['baseline', 'fault', 'heal', 'recovery']);
+    const rows = findAll(root, (e) => e.name === 'tr' && (e.attrs['class'] === 'pass' || e.attrs['class'] === 'fail'));
+    expect(rows.map((r) => r.attrs['class'])).toEqual(['pass', 'fail']);
+    const text = deepText(rows[1] ?? root);
+    expect(text).toContain('maxLeaderTransferMs');
+    expect(text).toContain('1,100 ms');
+    expect(text).toContain('1,374 ms');
+  });
+
+  it('fits the 1400 px page', () => {
+    const svg = svgOf(html);
+    expect(Number(svg.attrs['width'])).toBeLessThanOrEqual(1_360);
+    expect(TIMELINE_LAYOUT.plotRight).toBeLessThanOrEqual(Number(svg.attrs['width']));
+  });
+});
+
+describe('escaping and redaction in the timeline', () => {
+  it('escapes every outside string and never shows key material', () => {
+    const extra: HistoryEntry[] = [
+      { kind: 'note', atMs: 5_000, source: '<img src=x onerror=alert(1)>', text: 'a & b "quoted" \'single\'' },
+      {
+        kind: 'op',
+        probe: 'etcd-write',
+        op: 'put',
+        target: 'ha-3cp-control-plane',
+        invokedAtMs: 59_990,
+        completedAtMs: 59_995,
+        outcome: 'fail',
+        error: 'x509: -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC\n-----END PRIVATE KEY-----',
+      },
+    ];
+    const h = new History([...leaderKillHistory().entries(), ...extra]);
+    const html = renderTimelineHtml({ meta: { runId: 'r<&>' }, history: h, verdicts: [verdict('x.y', 'fail', '<b>bold</b> token=abc123')] });
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<b>bold</b>');
+    expect(html).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC');
+    expect(html).not.toContain('abc123');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('[redacted PRIVATE KEY]');
+    const root = parseXml(html.replace(/^<!DOCTYPE html>\n/, ''));
+    expect(deepText(root)).toContain('a & b "quoted"');
+  });
+});
+
+describe('renderTimelineSvg', () => {
+  it('renders a history with no faults, no phases and no leader data', () => {
+    const h = new History();
+    h.recordOperation({ probe: 'p', op: 'o', target: 't', invokedAtMs: 0, completedAtMs: 5, outcome: 'ok' });
+    const svg = parseXml(renderTimelineSvg(h));
+    expect(byClass(svg, 'op-lane')).toHaveLength(1);
+    expect(byClass(svg, 'fault')).toHaveLength(0);
+  });
+
+  it('shows the watch reset and relist of the quorum-loss history', () => {
+    const svg = parseXml(renderTimelineSvg(quorumLossHistory()));
+    const resets = byClass(svg, 'watch-reset');
+    expect(resets).toHaveLength(2);
+    expect(deepText(resets[1] ?? svg)).toMatch(/410 compacted, relisted at rev \d+/);
+  });
+});
+
+describe('operationRuns', () => {
+  const op = (t: number, outcome: 'ok' | 'fail' | 'unknown', d = 5) => ({ probe: 'p', op: 'o', target: 't', invokedAtMs: t, completedAtMs: t + d, outcome });
+  it('merges consecutive same-outcome ops and splits on outcome change or silence', () => {
+    const runs = operationRuns([op(0, 'ok'), op(100, 'ok'), op(200, 'fail'), op(300, 'fail'), op(400, 'ok'), op(5_000, 'ok')], 1_000);
+    expect(runs.map((r) => [r.outcome, r.count, r.startMs, r.endMs])).toEqual([
+      ['ok', 2, 0, 105],
+      ['fail', 2, 200, 305],
+      ['ok', 1, 400, 405],
+      ['ok', 1, 5_000, 5_005],
+    ]);
+  });
+});
+
+describe('commonNodePrefix', () => {
+  it('strips the kind cluster name only', () => {
+    expect(commonNodePrefix(['ha-3cp-control-plane', 'ha-3cp-control-plane2', 'ha-3cp-external-load-balancer'])).toBe('ha-3cp-');
+    expect(commonNodePrefix(['ha-3cp-control-plane', 'ha-3cp-control-plane2'])).toBe('ha-3cp-');
+    expect(commonNodePrefix(['kind-control-plane', 'other-control-plane'])).toBe('');
+    expect(commonNodePrefix(['10.0.0.1:2379', '10.0.0.2:2379'])).toBe('');
+  });
+});
