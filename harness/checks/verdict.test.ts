@@ -57,7 +57,7 @@ describe('runStages', () => {
   });
 
   it('passes when every stage passes, joining the reasons', () => {
-    const r = runStages('g.x', [() => verdict('g.z', 'pass', 'one'), () => verdict('g.z', 'pass', 'two')]);
+    const r = runStages('g.x', [() => verdict('g.z', 'pass', 'one'), () => verdict('g.z', 'pass', ''), () => verdict('g.z', 'pass', 'two')]);
     expect(r.status).toBe('pass');
     expect(r.guaranteeId).toBe('g.x');
     expect(r.reason).toBe('one; two');

@@ -78,7 +78,8 @@ export function checkSafe(guaranteeId: string, check: () => Verdict): Verdict {
  * Runs stages in order (assumptions, then the main property, then secondary properties, as etcd's
  * validation does) and stops at the first stage that does not pass. The result carries the measured
  * values and thresholds of every stage that ran, so a report shows what was known when it stopped.
- * When every stage passes, the reasons are joined.
+ * When every stage passes, the non-empty reasons are joined (an assumption stage that passes may
+ * give an empty reason, so the verdict speaks about the property rather than its preconditions).
  */
 export function runStages(guaranteeId: string, stages: readonly (() => Verdict)[]): Verdict {
   let measured: Record<string, number> = {};
@@ -91,7 +92,9 @@ export function runStages(guaranteeId: string, stages: readonly (() => Verdict)[
     if (v.status !== 'pass') {
       return verdict(guaranteeId, v.status, v.reason, measured, threshold);
     }
-    reasons.push(v.reason);
+    if (v.reason !== '') {
+      reasons.push(v.reason);
+    }
   }
   if (stages.length === 0) {
     return verdict(guaranteeId, 'inconclusive', 'no check stages were defined');

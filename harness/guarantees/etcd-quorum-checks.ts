@@ -122,6 +122,9 @@ function leaderMemberAt(history: History, atMs: number): { leaderId: string; mem
   return { leaderId: prev.leaderId, member };
 }
 
+// Assumption stages pass with an empty reason: the verdict's reason then speaks about the property
+// itself, and runStages leaves empty reasons out.
+
 /** Assumption stage: the probes sampled the baseline densely enough to resolve short outages. */
 function probeRatePrecondition(history: History, g: CheckedGuarantee, ctx: CheckContext): Verdict {
   const base = baselineWindow(history);
@@ -145,7 +148,7 @@ function probeRatePrecondition(history: History, g: CheckedGuarantee, ctx: Check
   if (minPollRate < minPoll) {
     return verdict(g.id, 'inconclusive', `a status poller ran at ${minPollRate.toFixed(1)}/s in the baseline, below ${minPoll.toFixed(1)}/s`, measured, limits);
   }
-  return verdict(g.id, 'pass', 'probes sampled densely enough', measured, limits);
+  return verdict(g.id, 'pass', '', measured, limits);
 }
 
 type Faults = { readonly ok: true; readonly faults: readonly FaultWindow[] } | { readonly ok: false; readonly verdict: Verdict };
@@ -251,7 +254,7 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
             }
           }
         }
-        return verdict(g.id, 'pass', `${faults.length} fault(s) within the ${tolerated} tolerated failures`, { tolerableFailures: tolerated });
+        return verdict(g.id, 'pass', '', { tolerableFailures: tolerated });
       },
       () => {
         const maxOutage = threshold(g, maxOutageName);
@@ -327,7 +330,7 @@ function leaderReplaced(graceful: boolean): EtcdQuorumCheck {
             return verdict(g.id, 'inconclusive', `fault ${f.faultId} hit ${f.targets.join(', ')}, but the leader was ${leader.member ?? leader.leaderId}`);
           }
         }
-        return verdict(g.id, 'pass', `each of ${faults.length} fault(s) hit the leader`, { trials: faults.length });
+        return verdict(g.id, 'pass', '', { trials: faults.length });
       },
       () => {
         const bound = threshold(g, electionName);
@@ -403,7 +406,7 @@ function leaderReplaced(graceful: boolean): EtcdQuorumCheck {
 function leaderChangeCrossCheck(history: History, g: CheckedGuarantee, ctx: CheckContext): Verdict {
   const samples = history.metrics(ctx.names.leaderChangeMetric);
   if (samples.length === 0) {
-    return verdict(g.id, 'pass', 'no leader-change metric recorded to cross-check');
+    return verdict(g.id, 'pass', '');
   }
   const faulted = new Set(history.faultWindows().flatMap((f) => f.targets));
   const members = [...new Set(samples.map((s) => s.member))].filter((m) => !faulted.has(m));
@@ -412,7 +415,7 @@ function leaderChangeCrossCheck(history: History, g: CheckedGuarantee, ctx: Chec
   const measured = { leaderChangesObserved: observed, leaderChangesByMetric: byMetric };
   return byMetric > observed
     ? verdict(g.id, 'inconclusive', `etcd counted ${byMetric} leader changes but the pollers saw ${observed}: a leader change was missed between polls`, measured)
-    : verdict(g.id, 'pass', `leader changes agree with ${ctx.names.leaderChangeMetric}`, measured);
+    : verdict(g.id, 'pass', `leader changes match ${ctx.names.leaderChangeMetric}`, measured);
 }
 
 /** Abrupt leader loss (SIGKILL): election and first write within bounds. */
@@ -433,7 +436,7 @@ function quorumLostAssumption(history: History, g: CheckedGuarantee, ctx: CheckC
       return verdict(g.id, 'inconclusive', `fault ${f.faultId} took down ${f.targets.length} of ${ctx.members} members; losing quorum needs ${needed}`);
     }
   }
-  return verdict(g.id, 'pass', `each fault took down at least ${needed} of ${ctx.members} members`, { membersDownForQuorumLoss: needed });
+  return verdict(g.id, 'pass', '', { membersDownForQuorumLoss: needed });
 }
 
 /** Without quorum nothing is acknowledged: no write, no linearizable read. */
@@ -568,7 +571,7 @@ export const checkPartitionedLeaderStepsDown: EtcdQuorumCheck = (history, g, ctx
           return verdict(g.id, 'inconclusive', `${isolated} did not answer status polls during the first ${ms(stepBound)} of fault ${f.faultId}: its step-down cannot be observed`);
         }
       }
-      return verdict(g.id, 'pass', 'each fault isolated the leader, which stayed observable');
+      return verdict(g.id, 'pass', '');
     },
     () => {
       const stepBound = threshold(g, 'maxStepDownMs');

@@ -43,7 +43,7 @@ export function redact(text: string): string {
   return text
     .replace(PEM, (_m, label: string) => `[redacted ${label.trim()}]`)
     .replace(PEM_UNTERMINATED, (_m, label: string) => `[redacted ${label.trim()}]`)
-    .replace(PEM_BASE64, '[redacted base64 PEM]')
+    
     .replace(BEARER, (_m, scheme: string) => `${scheme} ${MARK}`)
     .replace(JWT, '[redacted JWT]')
     .replace(KEY_VALUE, (_m, dashes: string | undefined, key: string, sep: string) => `${dashes ?? ''}${key}${sep}${MARK}`)
