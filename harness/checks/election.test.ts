@@ -76,6 +76,13 @@ describe('electionAfter', () => {
     expect(electionAfter(onlyCampaign, 10_000).electionMs).toBeUndefined();
   });
 
+  it('does not count the same member re-elected in a higher term as a new leader', () => {
+    // A is partitioned briefly and wins again in term 3: leadership never moved.
+    const same = [obs(0, 'a', A, 2), obs(9_000, 'b', A, 2), obs(10_500, 'b', '0', 3), obs(10_900, 'b', A, 3), obs(12_000, 'c', B, 4)];
+    const r = electionAfter(same, 10_000);
+    expect(r.next).toEqual({ leaderId: B, term: 4, atMs: 12_000, observedBy: 'c' });
+  });
+
   it('has no election when nothing was observed before the fault', () => {
     const r = electionAfter(killOfA().filter((o) => o.atMs > 10_000), 10_000);
     expect(r.previous).toBeUndefined();

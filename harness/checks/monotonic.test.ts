@@ -131,6 +131,14 @@ describe('watchCoverage', () => {
     );
     expect(notShown.missing.map((m) => m.revision)).toEqual([6]);
 
+    // The relist shows the key, but with an older write: the acknowledged value was never seen.
+    const stale = watchCoverage(
+      [start(0, 5), ev(1, 5), reset({ revision: 8, entries: [{ key: '/p/6', value: 'old', modRevision: 3 }, { key: '/p/7', value: 'other' }] }), start(3, 9), ev(4, 9)],
+      writes,
+      'w',
+    );
+    expect(stale.missing.map((m) => m.revision)).toEqual([6, 7]);
+
     // A reset without a relist shows nothing.
     const noRelist = watchCoverage([start(0, 5), ev(1, 5), reset(undefined), start(3, 9), ev(4, 9)], writes, 'w');
     expect(noRelist.missing.map((m) => m.revision)).toEqual([6, 7]);

@@ -4,6 +4,7 @@ import type { VerdictStatus } from '../checks/verdict.js';
 import { buildEtcdQuorumCatalogue, ETCD_QUORUM_IDS, type EtcdQuorumGuaranteeId } from './catalogue.js';
 import { ETCD_DEFAULT_TIMERS } from './flags.js';
 import {
+  followerLossHistory,
   gracefulStopHistory,
   LEADER_KILL_DEFAULTS,
   leaderKillHistory,
@@ -159,6 +160,23 @@ describe('verdicts on a simulated leader SIGKILL', () => {
   });
 });
 
+describe('verdicts on a simulated follower loss', () => {
+  it('passes: writes through the surviving members carry on, with no election', () => {
+    const v = judge('etcd-quorum.follower-loss-keeps-writes', followerLossHistory());
+    expect(v.status).toBe('pass');
+    expect(v.measured).toMatchObject({ writeSuccessRatio: 1, leaderChangesDuringFault: 0 });
+    expect(v.threshold['maxFollowerLossOutageMs']).toBe(1_100);
+    expect(judge('etcd-quorum.leader-loss-elects-new-leader', followerLossHistory()).status).toBe('inconclusive');
+  });
+
+  it('fails when surviving members drop many writes even though no single gap is long', () => {
+    const v = judge('etcd-quorum.follower-loss-keeps-writes', followerLossHistory({ flakyEvery: 2 }));
+    expect(v.status).toBe('fail');
+    expect(v.measured['longestWriteOutageMs']).toBeLessThan(v.threshold['maxFollowerLossOutageMs'] ?? 0);
+    expect(v.reason).toMatch(/only \d+\.\d% of writes through surviving members succeeded/);
+  });
+});
+
 describe('verdicts on a simulated graceful leader stop', () => {
   it('passes: leadership moves within an election timeout, writes pause briefly', () => {
     const v = judge('etcd-quorum.graceful-leader-stop-transfers-leadership', gracefulStopHistory());
@@ -213,6 +231,22 @@ describe('verdicts on a simulated quorum loss', () => {
     const v = judge('etcd-quorum.quorum-loss-refuses-writes', withExtra(h, [rogue]));
     expect(v.status).toBe('fail');
     expect(v.reason).toMatch(/1 writes were acknowledged while quorum was lost \(first: etcd-write put via ha-3cp-control-plane at 25800 ms\)/);
+  });
+
+  it('fails when a linearizable read succeeds without quorum', () => {
+    const p = QUORUM_LOSS_DEFAULTS;
+    const read: HistoryEntry = {
+      kind: 'op',
+      probe: 'etcd-read-linearizable',
+      op: 'get-linearizable',
+      target: MEMBERS[0].name,
+      invokedAtMs: p.stopConfirmedAtMs + 3_000,
+      completedAtMs: p.stopConfirmedAtMs + 3_002,
+      outcome: 'ok',
+    };
+    const v = judge('etcd-quorum.quorum-loss-refuses-writes', withExtra(h, [read]));
+    expect(v.status).toBe('fail');
+    expect(v.reason).toBe('1 linearizable reads succeeded without quorum');
   });
 
   it('fails when writes resume too long after the heal', () => {

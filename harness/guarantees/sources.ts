@@ -15,8 +15,6 @@ export const ETCD_FAILURES = 'https://etcd.io/docs/v3.6/op-guide/failures/';
 export const ETCD_TUNING = 'https://etcd.io/docs/v3.6/tuning/';
 /** Revisions, linearizable vs serializable reads, watch ordering and reliability. */
 export const ETCD_API_GUARANTEES = 'https://etcd.io/docs/v3.6/learning/api_guarantees/';
-/** Runtime reconfiguration and member health (all members voting). */
-export const ETCD_RUNTIME_CONFIGURATION = 'https://etcd.io/docs/v3.6/op-guide/runtime-configuration/';
 /** raft: randomised election timeout in [ET, 2ET), CheckQuorum, leader transfer abort after ET. */
 export const RAFT_SOURCE = 'https://github.com/etcd-io/raft/blob/v3.6.0/raft.go';
 /** etcd server: Stop() transfers leadership before stopping a leader (SIGTERM path). */

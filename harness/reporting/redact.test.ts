@@ -34,6 +34,11 @@ describe('redact', () => {
     expect(j).toContain('https://172.18.0.2:6443');
   });
 
+  it('removes base64-encoded PEM wherever it appears, not only under a known key', () => {
+    const blob = 'LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1IY0NBUUVFSUJ4M20wWnEwcjR5VmI4Zw==';
+    expect(redact(`cannot parse ${blob} as a certificate`)).toBe('cannot parse [redacted base64 PEM] as a certificate');
+  });
+
   it('removes bearer tokens, JWTs and credential flags on command lines', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IkFCQyJ9.eyJpc3MiOiJrdWJlcm5ldGVzIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
     expect(redact(`Authorization: Bearer ${jwt}`)).toBe('Authorization: Bearer [redacted]');

@@ -26,7 +26,7 @@ const SECRET_KEYS = [
 const KEYS = SECRET_KEYS.map((k) => k.replace(/-/g, '[-_]?')).join('|');
 // `key: value`, `key=value`, `"key": "value"`, `--key=value`; the key must not be part of a longer
 // word (so `tokens: 3` and `max-token-age` stay readable).
-const KEY_VALUE = new RegExp(`(?<![\\w-])(--?)?(${KEYS})("?\\s*[:=]\\s*"?)(?!\\[redacted)([^\\s"',}\\]]+)`, 'gi');
+const KEY_VALUE = new RegExp(`(?<![\\w-])(--?)?(${KEYS})("?\\s*[:=]\\s*"?)(?!\\[redacted)([^\\s"',;}\\])<>]+)`, 'gi');
 // `--key value` on a command line (only with the dashes: in prose "token" is just a word).
 const FLAG_SPACE = new RegExp(`(?<![\\w-])(--?(?:${KEYS}))(\\s+)(?!\\[redacted)(?!-)(\\S+)`, 'gi');
 const PEM = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
@@ -43,7 +43,7 @@ export function redact(text: string): string {
   return text
     .replace(PEM, (_m, label: string) => `[redacted ${label.trim()}]`)
     .replace(PEM_UNTERMINATED, (_m, label: string) => `[redacted ${label.trim()}]`)
-    
+    .replace(PEM_BASE64, '[redacted base64 PEM]')
     .replace(BEARER, (_m, scheme: string) => `${scheme} ${MARK}`)
     .replace(JWT, '[redacted JWT]')
     .replace(KEY_VALUE, (_m, dashes: string | undefined, key: string, sep: string) => `${dashes ?? ''}${key}${sep}${MARK}`)

@@ -43,6 +43,7 @@ export const TIMELINE_LAYOUT = {
 
 const L = TIMELINE_LAYOUT;
 
+/** Palette: outcome colours are reserved for outcomes; leaders get colours that cannot be mistaken for them. */
 export const COLORS = {
   ok: '#2f9e5a',
   fail: '#d9413c',

@@ -687,3 +687,83 @@ export function leaderPartitionHistory(overrides: Partial<LeaderPartitionParams>
   ];
   return toHistory(entries);
 }
+
+/** Parameters of the follower-loss scenario. */
+export interface FollowerLossParams {
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly killIssuedAtMs: number;
+  readonly killConfirmedAtMs: number;
+  readonly followerBackAtMs: number;
+  readonly healIssuedAtMs: number;
+  readonly healedAtMs: number;
+  /** When > 0, every n-th write through a SURVIVING member fails during the fault (a sick cluster). */
+  readonly flakyEvery: number;
+}
+
+/** Defaults: member 3 (a follower) SIGKILLed at 10 s, back at 16 s; no election. */
+export const FOLLOWER_LOSS_DEFAULTS: FollowerLossParams = {
+  seed: 5,
+  durationMs: 30_000,
+  killIssuedAtMs: 10_000,
+  killConfirmedAtMs: 10_040,
+  followerBackAtMs: 16_000,
+  healIssuedAtMs: 20_000,
+  healedAtMs: 20_300,
+  flakyEvery: 0,
+};
+
+/**
+ * SIGKILL of a follower (member 3). The leader keeps its quorum with member 2, so writes through
+ * members 1 and 2 carry on; writes through member 3 are refused until kubelet restarts it.
+ */
+export function followerLossHistory(overrides: Partial<FollowerLossParams> = {}): History {
+  const p = { ...FOLLOWER_LOSS_DEFAULTS, ...overrides };
+  const rnd = seededRandom(p.seed);
+  const jitter = (lo: number, hi: number): number => lo + (hi - lo) * rnd();
+  const down = (t: number): boolean => t >= p.killIssuedAtMs && t < p.followerBackAtMs;
+  const etcdWrites: Committed[] = simulateWorker({
+    probe: 'etcd-write',
+    op: 'put',
+    startMs: 0,
+    endMs: p.durationMs,
+    intervalMs: 100,
+    deadlineMs: 500,
+    targets: MEMBERS.map((m) => m.name),
+    keyPrefix: ETCD_PREFIX,
+    respond: (t, target, seq) => {
+      if (target === M3.name && down(t)) {
+        return { outcome: 'fail', latencyMs: jitter(0.5, 2), error: refused(M3.ip) };
+      }
+      if (p.flakyEvery > 0 && down(t) && seq % p.flakyEvery === 0) {
+        return { outcome: 'fail', latencyMs: jitter(0.5, 2), error: 'etcdserver: too many requests' };
+      }
+      return { outcome: 'ok', latencyMs: jitter(3, 8) };
+    },
+  }).map((op) => ({ op, appliedAtMs: op.outcome === 'ok' ? op.completedAtMs - 0.4 : undefined }));
+  const { ops, applied } = assignRevisions(etcdWrites);
+  const revisionAt = revisionAtFactory(applied);
+  const polls = simulatePolls({
+    members: MEMBERS,
+    startMs: 0,
+    endMs: p.durationMs,
+    intervalMs: 100,
+    state: (t, member) => (member === M3.name && down(t) ? { up: false, error: refused(M3.ip) } : { up: true, leaderId: M1.id, term: 2 }),
+    revisionAt: (t, member) => (member === M3.name && down(t) ? revisionAt(p.killIssuedAtMs) : revisionAt(t)),
+    offsetMs: (m) => (m === M1.name ? 11 : m === M2.name ? 44 : 77),
+  });
+  const summary = 'kill-process etcd (SIGKILL) on one-follower';
+  return toHistory([
+    ...phaseMarks([
+      ['baseline', 0, p.killIssuedAtMs],
+      ['fault', p.killIssuedAtMs, p.healIssuedAtMs],
+      ['heal', p.healIssuedAtMs, p.healedAtMs],
+      ['recovery', p.healedAtMs, p.durationMs],
+    ]),
+    { kind: 'fault-injected', issuedAtMs: p.killIssuedAtMs, atMs: p.killConfirmedAtMs, faultId: 'f1-kill-follower', summary, targets: [M3.name] },
+    { kind: 'fault-healed', issuedAtMs: p.healIssuedAtMs, atMs: p.healedAtMs, faultId: 'f1-kill-follower', summary, targets: [M3.name] },
+    ...ops.map((op): HistoryEntry => ({ ...op, kind: 'op' })),
+    ...polls,
+    snapshotOf(applied, p.durationMs + 150, M1.name, revisionAt(p.durationMs + 150)),
+  ]);
+}

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { config } from '../../harness/config.js';
 import { type Topology, loadTopology, InvalidTopologyError } from '../../harness/cluster/topology.js';
 import { commandSucceeds } from '../../harness/runtime/command.js';
+import { clearDirty, dirtyReason } from '../../harness/cluster/dirty.js';
 import { docker, dockerRootDir, imageExists, kindContainers, networkContainers, type LabeledContainer } from '../../harness/runtime/docker.js';
 import { freeBytes } from '../../harness/runtime/host.js';
 import { createCluster, deleteCluster, getClusters } from '../../harness/runtime/kind.js';
@@ -49,6 +50,10 @@ export async function inspectClusterHealth(state: ClusterState | undefined): Pro
     return { exists: false, problems: ['no containers'], containers };
   }
   const problems: string[] = [];
+  const dirty = dirtyReason(CLUSTER_NAME);
+  if (dirty !== undefined) {
+    problems.push(`it is marked dirty (a heal could not be verified: ${dirty.split('\n').pop() ?? ''})`);
+  }
   for (const c of containers) {
     if (c.state !== 'running') {
       problems.push(`${c.name} is ${c.state}`);
@@ -208,6 +213,7 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
     }),
   );
   writeClusterState(state);
+  clearDirty(CLUSTER_NAME);
   await waitUntilReady({ kubectlBinary: state.kubectlBinary, kubeconfig: state.kubeconfig }, topology, progress);
   return { state, reused: false };
 }

@@ -1,0 +1,114 @@
+/**
+ * Is the cluster at its baseline? Checked before a fault is injected (refuse to break a cluster that
+ * is already broken) and after every heal (a heal is verified, never assumed).
+ */
+import { inspectContainer, kindContainers } from '../runtime/docker.js';
+import { kubectl, kubectlJson } from '../runtime/kubectl.js';
+import type { ClusterHandle } from './cluster-handle.js';
+import type { EtcdAccess } from './etcd-access.js';
+import { readEtcdView } from './etcd-status.js';
+import { readBackendStates } from './haproxy-stats.js';
+import { CONTROL_PLANE_COMPONENTS, readNodeFacts } from './node-processes.js';
+
+export interface HealthReport {
+  readonly healthy: boolean;
+  readonly problems: readonly string[];
+  /** Node name of the etcd leader, when there is exactly one. */
+  readonly leader: string | undefined;
+}
+
+/** One pass over every baseline property; never throws for an unhealthy cluster, only reports. */
+export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAccess): Promise<HealthReport> {
+  const problems: string[] = [];
+  const guard = async (what: string, work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (e) {
+      problems.push(`${what}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  };
+  let leader: string | undefined;
+  await guard('containers', async () => {
+    for (const c of await kindContainers(cluster.info.name)) {
+      if (c.state !== 'running') {
+        problems.push(`container ${c.name} is ${c.state}`);
+      }
+    }
+  });
+  await guard('control-plane processes', async () => {
+    for (const node of cluster.controlPlanes) {
+      const facts = await readNodeFacts(node);
+      for (const p of CONTROL_PLANE_COMPONENTS) {
+        const n = facts.pids[p]?.length ?? 0;
+        if (n !== 1) {
+          problems.push(`${node}: ${n} ${p} processes`);
+        }
+      }
+      if (facts.stoppedPids.length > 0) {
+        problems.push(`${node}: stopped (SIGSTOP) control-plane processes ${facts.stoppedPids.join(', ')}`);
+      }
+      if (facts.heldManifests.length > 0) {
+        problems.push(`${node}: static pod manifests held away: ${facts.heldManifests.join(', ')}`);
+      }
+      if (facts.chaosChainPresent) {
+        problems.push(`${node}: iptables chain KUBE-HA-CHAOS is present`);
+      }
+    }
+  });
+  await guard('etcd', async () => {
+    const view = await readEtcdView(cluster.info.etcdctlBinary, access, 8_000);
+    if (view.members.length !== cluster.controlPlanes.length) {
+      problems.push(`etcd has ${view.members.length} members, expected ${cluster.controlPlanes.length}`);
+    }
+    if (view.members.some((m) => m.isLearner)) {
+      problems.push('etcd has a learner');
+    }
+    if (view.statuses.length !== view.members.length) {
+      problems.push(`only ${view.statuses.length} of ${view.members.length} etcd members answered`);
+    }
+    const leaders = new Set(view.statuses.map((s) => s.leaderId));
+    const leaderId = [...leaders][0];
+    if (leaders.size !== 1 || leaderId === undefined || leaderId === '0') {
+      problems.push(`etcd members disagree on the leader or have none: ${[...leaders].join(', ')}`);
+    } else {
+      leader = view.members.find((m) => m.id === leaderId)?.name;
+    }
+  });
+  await guard('API through the load balancer', async () => {
+    const r = await kubectl(cluster.kubectl, ['get', '--raw', '/readyz'], { timeoutMs: 10_000 });
+    if (r.stdout.trim() !== 'ok') {
+      problems.push(`/readyz answered ${r.stdout.trim()}`);
+    }
+  });
+  await guard('load balancer backends', async () => {
+    const states = await readBackendStates((await inspectContainer(cluster.loadBalancer)).ipv4);
+    for (const s of states) {
+      if (s.status !== 'UP') {
+        problems.push(`haproxy sees ${s.server} ${s.status}`);
+      }
+    }
+  });
+  await guard('nodes', async () => {
+    const nodes = await kubectlJson<{ items: { metadata: { name: string }; status: { conditions: { type: string; status: string }[] } }[] }>(
+      cluster.kubectl, ['get', 'nodes'], 10_000,
+    );
+    for (const n of nodes.items) {
+      if (!n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True')) {
+        problems.push(`node ${n.metadata.name} is not Ready`);
+      }
+    }
+  });
+  return { healthy: problems.length === 0, problems, leader };
+}
+
+/** Poll until healthy or the deadline passes; returns the last report either way. */
+export async function waitForHealthy(cluster: ClusterHandle, access: EtcdAccess, timeoutMs: number): Promise<HealthReport> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const report = await checkClusterHealth(cluster, access);
+    if (report.healthy || performance.now() > deadline) {
+      return report;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Build a FaultContext for a run on the live cluster: the membership view asks etcd itself who
+ * leads (etcdctl endpoint status), at the moment a fault is injected.
+ */
+import type { ClusterHandle } from '../cluster/cluster-handle.js';
+import type { EtcdAccess } from '../cluster/etcd-access.js';
+import { readEtcdView } from '../cluster/etcd-status.js';
+import type { MonotonicClock } from '../probes/clock.js';
+import type { History } from '../probes/history.js';
+import type { MembershipView, Random } from '../targets/select.js';
+import type { FaultContext } from './context.js';
+import { FaultJournal } from './journal.js';
+
+export async function liveMembership(cluster: ClusterHandle, etcd: EtcdAccess): Promise<MembershipView> {
+  const view = await readEtcdView(cluster.info.etcdctlBinary, etcd, 8_000);
+  const leaderIds = new Set(view.statuses.map((s) => s.leaderId).filter((id) => id !== '0'));
+  const leaderId = leaderIds.size === 1 ? [...leaderIds][0] : undefined;
+  return {
+    members: view.members.map((m) => m.name),
+    leader: leaderId === undefined ? undefined : view.members.find((m) => m.id === leaderId)?.name,
+  };
+}
+
+export function createFaultContext(o: {
+  runId: string;
+  cluster: ClusterHandle;
+  etcd: EtcdAccess;
+  clock: MonotonicClock;
+  history: History;
+  random: Random;
+  healTimeoutMs?: number;
+}): FaultContext {
+  return {
+    runId: o.runId,
+    cluster: o.cluster,
+    etcd: o.etcd,
+    clock: o.clock,
+    history: o.history,
+    journal: FaultJournal.forCluster(o.cluster.info.name),
+    random: o.random,
+    membership: () => liveMembership(o.cluster, o.etcd),
+    healTimeoutMs: o.healTimeoutMs ?? 180_000,
+  };
+}

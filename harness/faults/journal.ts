@@ -1,0 +1,89 @@
+/**
+ * A crash-safe record of faults in effect: an entry is appended (and fsynced) BEFORE a fault is
+ * applied and a removal after its heal is verified. `npm run heal` and the next run's setup replay
+ * what is left (krkn's rollback files, kept as data).
+ */
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { config } from '../config.js';
+import type { FaultSpec, HealStep } from './spec.js';
+
+export interface JournalEntry {
+  readonly faultId: string;
+  readonly runId: string;
+  readonly cluster: string;
+  readonly spec: FaultSpec;
+  readonly targets: readonly string[];
+  readonly heal: readonly HealStep[];
+  readonly at: string;
+}
+
+type JournalLine = { readonly op: 'add'; readonly entry: JournalEntry } | { readonly op: 'remove'; readonly faultId: string };
+
+export class FaultJournal {
+  constructor(readonly path: string) {}
+
+  static forCluster(cluster: string): FaultJournal {
+    return new FaultJournal(join(config.cacheDir, 'clusters', cluster, 'active-faults.jsonl'));
+  }
+
+  #append(line: JournalLine): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    appendFileSync(this.path, `${JSON.stringify(line)}\n`, { mode: 0o600 });
+    const fd = openSync(this.path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  add(entry: JournalEntry): void {
+    this.#append({ op: 'add', entry });
+  }
+
+  /** Heal steps learnt after injection (e.g. which file was moved) replace the entry's. */
+  update(entry: JournalEntry): void {
+    this.#append({ op: 'add', entry });
+  }
+
+  remove(faultId: string): void {
+    this.#append({ op: 'remove', faultId });
+  }
+
+  /** Faults added and not removed, in the order they were added. */
+  active(): JournalEntry[] {
+    if (!existsSync(this.path)) {
+      return [];
+    }
+    return activeEntries(readFileSync(this.path, 'utf8'));
+  }
+
+  /** Rewrite the file to just the active entries (after a replay). */
+  compact(): void {
+    const active = this.active();
+    writeFileSync(this.path, active.map((entry) => `${JSON.stringify({ op: 'add', entry })}\n`).join(''), { mode: 0o600 });
+  }
+}
+
+/** Pure replay of journal text; a torn last line (crash mid-write) is ignored. */
+export function activeEntries(text: string): JournalEntry[] {
+  const active = new Map<string, JournalEntry>();
+  for (const raw of text.split('\n')) {
+    if (!raw.trim()) {
+      continue;
+    }
+    let line: JournalLine;
+    try {
+      line = JSON.parse(raw) as JournalLine;
+    } catch {
+      continue;
+    }
+    if (line.op === 'add') {
+      active.set(line.entry.faultId, line.entry);
+    } else {
+      active.delete(line.faultId);
+    }
+  }
+  return [...active.values()];
+}

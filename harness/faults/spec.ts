@@ -1,0 +1,50 @@
+/**
+ * Faults as data. A FaultSpec says what to break and whom (by role, resolved at injection time); the
+ * injector turns it into an ActiveFault whose heal always runs and is verified.
+ */
+import type { ControlPlaneComponent } from '../cluster/node-processes.js';
+import { describeSelector, type NodeSelector } from '../targets/select.js';
+
+export type FaultSpec =
+  /** One-shot: signal a control-plane process; kubelet restarts it. Heal = wait until it is back. */
+  | { readonly kind: 'kill-process'; readonly target: NodeSelector; readonly process: ControlPlaneComponent; readonly signal: 'SIGKILL' | 'SIGTERM' }
+  /** Sustained: move the static pod's manifest out of the kubelet's folder; heal moves it back. */
+  | { readonly kind: 'stop-static-pod'; readonly target: NodeSelector; readonly component: ControlPlaneComponent }
+  /** Sustained: SIGSTOP the process (a hang, not a crash); heal sends SIGCONT. */
+  | { readonly kind: 'pause-process'; readonly target: NodeSelector; readonly process: ControlPlaneComponent }
+  /** Sustained: drop traffic between the isolated nodes and the other control planes on `ports`. */
+  | { readonly kind: 'network-partition'; readonly isolate: NodeSelector; readonly ports: readonly number[] };
+
+export type FaultKind = FaultSpec['kind'];
+
+/** What went into the history and the report for one fault. */
+export interface FaultRecord {
+  readonly id: string;
+  readonly spec: FaultSpec;
+  /** Concrete node names, never selectors. */
+  readonly targets: readonly string[];
+  /** Run clock, when the injecting action was issued, and when it was confirmed in effect. */
+  readonly issuedAtMs: number;
+  readonly injectedAtMs: number;
+  /** Proof the fault hit the process: PIDs before (and after, once known) per node. */
+  readonly evidence: Readonly<Record<string, string>>;
+}
+
+export function describeFault(spec: FaultSpec): string {
+  switch (spec.kind) {
+    case 'kill-process':
+      return `${spec.signal} ${spec.process} on ${describeSelector(spec.target)}`;
+    case 'stop-static-pod':
+      return `hold ${spec.component} down (manifest moved away) on ${describeSelector(spec.target)}`;
+    case 'pause-process':
+      return `SIGSTOP ${spec.process} on ${describeSelector(spec.target)}`;
+    case 'network-partition':
+      return `partition ${describeSelector(spec.isolate)} from the other control planes (tcp ${spec.ports.join(',')})`;
+  }
+}
+
+/** How to undo a fault, as data, so `npm run heal` can replay it after a crash. */
+export type HealStep =
+  | { readonly kind: 'move-file'; readonly node: string; readonly from: string; readonly to: string }
+  | { readonly kind: 'remove-chain'; readonly node: string }
+  | { readonly kind: 'signal'; readonly node: string; readonly process: string; readonly signal: 'CONT' };

@@ -1,0 +1,99 @@
+/**
+ * runScenario: probes run across named phases (baseline -> fault -> heal -> recovery), the fault is
+ * injected only into a healthy cluster, always healed (and the heal verified), and every phase
+ * boundary goes into the same history as the probe operations (Jepsen's single history).
+ */
+import { checkClusterHealth } from './cluster/health.js';
+import { injectFault } from './faults/inject.js';
+import type { ActiveFault } from './faults/active-fault.js';
+import type { FaultContext } from './faults/context.js';
+import type { FaultRecord, FaultSpec } from './faults/spec.js';
+
+/** Something that records into the history while it runs. */
+export interface Probe {
+  readonly name: string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export type Phase =
+  | { readonly kind: 'baseline'; readonly durationMs: number }
+  /** Inject, hold for holdMs (0 for one-shot faults: the heal waits for the restart), heal, verify. */
+  | { readonly kind: 'fault'; readonly spec: FaultSpec; readonly holdMs: number }
+  | { readonly kind: 'recovery'; readonly durationMs: number };
+
+export interface ScenarioResult {
+  readonly faults: readonly { readonly record: FaultRecord; readonly healEvidence: Readonly<Record<string, string>> }[];
+}
+
+/** The faults in effect right now, so Ctrl-C can heal them before the process exits. */
+const inEffect = new Set<ActiveFault>();
+let sigintInstalled = false;
+
+function installSigintHeal(): void {
+  if (sigintInstalled) {
+    return;
+  }
+  sigintInstalled = true;
+  process.once('SIGINT', () => {
+    console.error(`\nkube-ha-chaos: interrupted: healing ${inEffect.size} fault(s) before exiting ...`);
+    void Promise.allSettled([...inEffect].map((f) => f.heal())).then((results) => {
+      const failed = results.filter((r) => r.status === 'rejected').length;
+      console.error(failed === 0 ? 'kube-ha-chaos: healed.' : `kube-ha-chaos: ${failed} heal(s) failed; run \`npm run heal\``);
+      process.exit(130);
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function runScenario(ctx: FaultContext, probes: readonly Probe[], phases: readonly Phase[]): Promise<ScenarioResult> {
+  installSigintHeal();
+  const health = await checkClusterHealth(ctx.cluster, ctx.etcd);
+  if (!health.healthy) {
+    throw new Error(`refusing to inject faults: the cluster is unhealthy before the first fault: ${health.problems.join('; ')}`);
+  }
+  const faults: { record: FaultRecord; healEvidence: Readonly<Record<string, string>> }[] = [];
+  const mark = (name: string, startMs: number, endMs?: number): void =>
+    ctx.history.record(endMs === undefined ? { kind: 'phase', name, startMs } : { kind: 'phase', name, startMs, endMs });
+  for (const p of probes) {
+    p.start();
+  }
+  try {
+    for (const phase of phases) {
+      const startMs = ctx.clock.nowMs();
+      switch (phase.kind) {
+        case 'baseline':
+        case 'recovery':
+          mark(phase.kind, startMs);
+          await sleep(phase.durationMs);
+          mark(phase.kind, startMs, ctx.clock.nowMs());
+          break;
+        case 'fault': {
+          mark('fault', startMs);
+          const fault = await injectFault(ctx, phase.spec);
+          inEffect.add(fault);
+          try {
+            await sleep(phase.holdMs);
+            const faultEnd = ctx.clock.nowMs();
+            mark('fault', startMs, faultEnd);
+            mark('heal', faultEnd);
+            await fault.heal();
+            mark('heal', faultEnd, ctx.clock.nowMs());
+          } finally {
+            // Heal is idempotent: this only does work if the hold above threw.
+            await fault.heal();
+            inEffect.delete(fault);
+          }
+          faults.push({ record: fault.record, healEvidence: fault.healEvidence });
+          break;
+        }
+      }
+    }
+  } finally {
+    await Promise.allSettled(probes.map((p) => p.stop()));
+  }
+  return { faults };
+}
