@@ -52,3 +52,21 @@ export function startRunClock(source: ClockSource = systemSource): MonotonicCloc
     },
   };
 }
+
+/**
+ * A run clock shared by every process of one test run: vitest runs suite files in separate worker
+ * processes, and their histories must line up on one timeline. process.hrtime is CLOCK_MONOTONIC,
+ * which every process on the machine reads alike, so an origin taken in the global setup means the
+ * same instant everywhere.
+ */
+export function sharedRunClock(originNs: bigint, startedAtIso: string): MonotonicClock {
+  let lastMs = 0;
+  return {
+    startedAtIso,
+    nowMs(): number {
+      const t = Number(process.hrtime.bigint() - originNs) / 1e6;
+      lastMs = t > lastMs ? t : lastMs;
+      return lastMs;
+    },
+  };
+}

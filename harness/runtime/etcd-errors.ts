@@ -48,8 +48,8 @@ export interface EtcdErrorClass {
   readonly outcome: EtcdFailureOutcome;
   /** gRPC status name ('UNAVAILABLE', 'DEADLINE_EXCEEDED', ...) when known, else 'CLIENT' or 'UNKNOWN'. */
   readonly code: string;
-  /** Short tag for the cause, for humans and tests ('not-sent', 'sent-timeout', 'server-indefinite', ...). */
-  readonly cause: EtcdErrorCause;
+  /** Short tag for why, for humans and tests ('not-sent', 'sent-timeout', 'server-indefinite', ...). */
+  readonly reason: EtcdErrorCause;
 }
 
 /** Why an error got its outcome (see the table above). */
@@ -218,23 +218,23 @@ export function classifyEtcdFacts(f: EtcdErrorFacts, effect: EtcdCallEffect): Et
   const code = grpcStatusName(f) ?? (f.name === 'ClientClosedError' ? 'CLIENT' : 'UNKNOWN');
 
   if (f.backstopTimeout === true) {
-    return { outcome: 'unknown', code: 'DEADLINE_EXCEEDED', cause: 'sent-timeout' };
+    return { outcome: 'unknown', code: 'DEADLINE_EXCEEDED', reason: 'sent-timeout' };
   }
   if (f.name === 'ClientClosedError' || lower.includes('client is closed') || lower.includes('tried to call a method on a closed client')) {
-    return { outcome: 'fail', code: 'CLIENT', cause: 'client-closed' };
+    return { outcome: 'fail', code: 'CLIENT', reason: 'client-closed' };
   }
   // A server answer wins over the transport reading of its code: etcd sends "request timed out"
   // with code UNAVAILABLE, which would otherwise look like a dropped connection.
   if (isServerAnswer(lower)) {
     if (effect === 'read') {
-      return { outcome: 'fail', code, cause: 'server-definite' };
+      return { outcome: 'fail', code, reason: 'server-definite' };
     }
     if (WRITE_DEFINITE.some((p) => lower.includes(p))) {
-      return { outcome: 'fail', code, cause: 'server-definite' };
+      return { outcome: 'fail', code, reason: 'server-definite' };
     }
     // WRITE_INDEFINITE lists the answers we know to be indefinite; anything else we do not
     // recognise is treated the same way, because claiming `fail` for an applied write misleads.
-    return { outcome: 'unknown', code, cause: WRITE_INDEFINITE.some((p) => lower.includes(p)) ? 'server-indefinite' : 'unclassified' };
+    return { outcome: 'unknown', code, reason: WRITE_INDEFINITE.some((p) => lower.includes(p)) ? 'server-indefinite' : 'unclassified' };
   }
   if (code === 'DEADLINE_EXCEEDED') {
     // grpc-js explains where the time went: "Waiting for LB pick" / "waiting for name resolution"
@@ -243,20 +243,20 @@ export function classifyEtcdFacts(f: EtcdErrorFacts, effect: EtcdCallEffect): Et
       !lower.includes('remote_addr=') &&
       (lower.includes('waiting for lb pick') || lower.includes('waiting for name resolution') || lower.includes('waiting for metadata filters'));
     return neverConnected
-      ? { outcome: 'fail', code, cause: 'not-sent' }
-      : { outcome: 'unknown', code, cause: 'sent-timeout' };
+      ? { outcome: 'fail', code, reason: 'not-sent' }
+      : { outcome: 'unknown', code, reason: 'sent-timeout' };
   }
   if (code === 'UNAVAILABLE') {
     return NOT_SENT_PATTERNS.some((p) => lower.includes(p))
-      ? { outcome: 'fail', code, cause: 'not-sent' }
-      : { outcome: 'unknown', code, cause: 'connection-lost' };
+      ? { outcome: 'fail', code, reason: 'not-sent' }
+      : { outcome: 'unknown', code, reason: 'connection-lost' };
   }
   if (DEFINITE_CODES.has(code)) {
-    return { outcome: 'fail', code, cause: 'server-definite' };
+    return { outcome: 'fail', code, reason: 'server-definite' };
   }
   if (NOT_SENT_PATTERNS.some((p) => lower.includes(p))) {
-    return { outcome: 'fail', code, cause: 'not-sent' };
+    return { outcome: 'fail', code, reason: 'not-sent' };
   }
   // CANCELLED, UNKNOWN, INTERNAL, ABORTED, DATA_LOSS, or something unexpected.
-  return { outcome: 'unknown', code, cause: 'unclassified' };
+  return { outcome: 'unknown', code, reason: 'unclassified' };
 }

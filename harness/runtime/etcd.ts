@@ -238,7 +238,9 @@ function newClient(endpoint: string, tls: Tls, extra: Partial<IOptions> = {}): E
       global: noop,
       // Only etcd3's WatchBuilder uses it; our streams are one-shot (see startWatch), so it is a
       // guard should anything ever go through the builder.
-      watchBackoff: new ConstantBackoff(200),
+      // etcd3 types this as an IBackoff but calls .next() on it first, as on a factory; the
+      // first backoff of a ConstantBackoff satisfies both.
+      watchBackoff: new ConstantBackoff(200).next(),
     },
     grpcOptions: { ...BASE_GRPC_OPTIONS },
     ...extra,
