@@ -14,6 +14,8 @@ export const config = {
   cacheDir: env('KUBE_HA_CHAOS_CACHE') ?? join(env('XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'kube-ha-chaos'),
   /** Use the upstream kindest/node image instead of the offline build (only when a registry answers). */
   useUpstreamNodeImage: env('KUBE_HA_CHAOS_UPSTREAM_IMAGE') === '1',
+  /** Rebuild every image even when its content key matches (benchmarks of a cold build). */
+  forceImageRebuild: env('KUBE_HA_CHAOS_REBUILD') === '1',
   /** Print stack traces for unexpected errors. */
   debug: env('KUBE_HA_CHAOS_DEBUG') === '1',
   /** Topology the suites run on when none is named. */

@@ -6,6 +6,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docker, imageExists, imageLabel, importRootfs } from '../../harness/runtime/docker.js';
+import { config } from '../../harness/config.js';
 import { cachePath, repoRoot } from '../paths.js';
 import type { Progress } from '../progress.js';
 import { versions } from '../versions.js';
@@ -45,12 +46,12 @@ export async function buildBaseImage(rootfs: RootfsArtifacts, progress: Progress
   const v = versions();
   const key = baseImageKey(rootfs);
   const ref = `${v.images.baseRepository}:${key}`;
-  if ((await imageLabel(ref, KEY_LABEL)) === key) {
+  if (!config.forceImageRebuild && (await imageLabel(ref, KEY_LABEL)) === key) {
     progress.detail(`${ref}: cached`);
     return { ref, key };
   }
   const rootfsRef = `${v.images.baseRepository}-rootfs:${rootfs.key}`;
-  if (!(await imageExists(rootfsRef))) {
+  if (config.forceImageRebuild || !(await imageExists(rootfsRef))) {
     await progress.timed('importing the node rootfs', () => importRootfs(rootfs.nodeTar, rootfsRef, []));
   }
   const context = cachePath('stage', `base-${key}`);

@@ -6,8 +6,9 @@
  * start containerd inside, import, commit.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { docker, execInContainer, imageLabel } from '../../harness/runtime/docker.js';
+import { config } from '../../harness/config.js';
 import { cachePath, repoRoot } from '../paths.js';
 import type { Progress } from '../progress.js';
 import { versions } from '../versions.js';
@@ -27,7 +28,7 @@ function cniManifest(): string {
 }
 
 export function nodeImageKey(base: BaseImage, kubernetesBinDir: string, runtimeImages: readonly RootfsImageSpec[]): string {
-  return contentKey(['node-image', '2', base.key, kubernetesBinDir, ...runtimeImages.map((s) => `${s.ref}=${s.key}`), cniManifest()]);
+  return contentKey(['node-image', '2', base.key, basename(kubernetesBinDir), ...runtimeImages.map((s) => `${s.ref}=${s.key}`), cniManifest()]);
 }
 
 export function nodeImageRef(key: string): string {
@@ -56,7 +57,7 @@ export async function buildNodeImage(
   const v = versions();
   const key = nodeImageKey(base, kubernetesBinDir, runtimeImages);
   const ref = nodeImageRef(key);
-  if ((await imageLabel(ref, KEY_LABEL)) === key) {
+  if (!config.forceImageRebuild && (await imageLabel(ref, KEY_LABEL)) === key) {
     progress.detail(`${ref}: cached`);
     return { ref, key };
   }

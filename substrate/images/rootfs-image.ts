@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path';
 import { runCommand } from '../../harness/runtime/command.js';
 import { docker, imageLabel, importRootfs } from '../../harness/runtime/docker.js';
+import { config } from '../../harness/config.js';
 import { cachePath } from '../paths.js';
 import type { Progress } from '../progress.js';
 
@@ -29,7 +30,7 @@ export interface RootfsImageSpec {
 
 /** Returns true when the image was (re)built, false when the cached one was current. */
 export async function ensureRootfsImage(spec: RootfsImageSpec, progress: Progress): Promise<boolean> {
-  if ((await imageLabel(spec.ref, KEY_LABEL)) === spec.key) {
+  if (!config.forceImageRebuild && (await imageLabel(spec.ref, KEY_LABEL)) === spec.key) {
     progress.detail(`${spec.ref}: cached (${spec.key})`);
     return false;
   }

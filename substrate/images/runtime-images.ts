@@ -3,7 +3,7 @@
  * use, so containerd in the node never pulls: etcd, the control-plane components, kube-proxy,
  * CoreDNS, pause, the pod network (podnet), and kind's haproxy load balancer.
  */
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Progress } from '../progress.js';
 import { kubernetesImageRefs, versions } from '../versions.js';
 import { contentKey } from './content-key.js';
@@ -73,7 +73,9 @@ export function runtimeImageSpecs(dirs: BinaryDirs, rootfs: RootfsArtifacts): Ro
   const v = versions();
   const k8s = kubernetesImageRefs(v.kubernetes);
   const kbin = dir(dirs, 'kubernetes');
-  const key = (...parts: string[]): string => contentKey(['runtime-image', ...parts]);
+  // Keys use the binaries' folder NAMES (content-keyed), never their paths: a build in another
+  // cache folder with the same inputs must produce the same images.
+  const key = (...parts: string[]): string => contentKey(['runtime-image', ...parts.map((p) => (p.startsWith('/') ? basename(p) : p))]);
   const controlPlane = (ref: string, binary: string): RootfsImageSpec => ({
     ref,
     key: key(ref, kbin),
@@ -108,7 +110,7 @@ export function runtimeImageSpecs(dirs: BinaryDirs, rootfs: RootfsArtifacts): Ro
     {
       // containerd refuses a sandbox image with neither entrypoint nor cmd.
       ref: v.images.pause,
-      key: key(v.images.pause, dirs.pause),
+      key: key(v.images.pause, basename(dirname(dirs.pause))),
       files: [{ src: dirs.pause, dest: 'pause' }],
       config: ['ENTRYPOINT ["/pause"]'],
     },

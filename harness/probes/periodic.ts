@@ -1,0 +1,76 @@
+/**
+ * A worker that runs one task at a fixed rate with at most one task in flight (etcd's
+ * RecordingClient rule: more load means more workers, never concurrency inside one).
+ *
+ * Scheduling: starts are aimed at a fixed grid (t0, t0 + interval, ...), so timer lateness does not
+ * accumulate and the rate is exactly 1/interval while tasks are fast. A task that overruns its slot
+ * is followed immediately by the next, and the grid restarts from there: no burst of catch-up tasks
+ * after a slow period (a pile-up would flood a recovering server and distort the measurement).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MonotonicClock } from './clock.js';
+
+/** A running periodic worker. */
+export interface PeriodicWorker {
+  /** Stops scheduling and resolves when the task in flight (if any) has finished. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Options of a periodic worker. */
+export interface PeriodicOptions {
+  readonly intervalMs: number;
+  readonly clock: MonotonicClock;
+  /**
+   * The task. It must record its own outcome and should not throw; if it does, the error goes to
+   * `onError` and the worker keeps going (one bad tick must not end a measurement silently).
+   */
+  readonly task: (seq: number) => Promise<void>;
+  readonly onError: (err: unknown) => void;
+}
+
+/** Starts a fixed-rate worker; the first task runs immediately. */
+export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
+  if (!(opts.intervalMs > 0)) {
+    throw new Error(`intervalMs must be > 0, got ${opts.intervalMs}`);
+  }
+  const abort = new AbortController();
+  let stopped = false;
+  const loop = async (): Promise<void> => {
+    let seq = 0;
+    let nextStartMs = opts.clock.nowMs();
+    while (!stopped) {
+      try {
+        await opts.task(seq);
+      } catch (err) {
+        opts.onError(err);
+      }
+      seq += 1;
+      nextStartMs += opts.intervalMs;
+      const now = opts.clock.nowMs();
+      if (nextStartMs <= now) {
+        // Overran the slot: go now, and aim the grid from here (no catch-up burst).
+        nextStartMs = now;
+        // Yield once anyway, so a task that fails instantly cannot starve the event loop.
+        await new Promise<void>((r) => setImmediate(r));
+        continue;
+      }
+      try {
+        await sleep(nextStartMs - now, undefined, { signal: abort.signal });
+      } catch {
+        // Aborted by stop(): the loop condition ends the worker.
+      }
+    }
+  };
+  const done = loop();
+  let stopping: Promise<void> | undefined;
+  return {
+    stop(): Promise<void> {
+      stopping ??= (async () => {
+        stopped = true;
+        abort.abort();
+        await done;
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * One etcd-quorum case: a fresh history, the full probe set (etcd writes on every member, a leader
+ * poller on every member, a watch, API writes through the load balancer, optional reads, etcd's own
+ * metrics), the scenario's phases, a final read of everything written, and the verdicts of the
+ * guarantees the case is about plus the ones every case must keep (durability, order, one leader
+ * per term). The case's history and verdicts are saved for the suite report.
+ */
+import { expect } from 'vitest';
+import type { Verdict } from '../checks/verdict.js';
+import type { EtcdQuorumGuaranteeId } from '../guarantees/catalogue.js';
+import { apiWriteProbe, RUN_LABEL, runLabelValue } from '../probes/api-write-probe.js';
+import { etcdLeaderPoller } from '../probes/etcd-leader-poller.js';
+import { etcdMetricsProbe } from '../probes/etcd-metrics.js';
+import { etcdReadProbes } from '../probes/etcd-read-probe.js';
+import { etcdWatchProbe } from '../probes/etcd-watch-probe.js';
+import { etcdWriteProbe } from '../probes/etcd-write-probe.js';
+import { takeEtcdSnapshot } from '../probes/final-snapshot.js';
+import type { Probe } from '../probes/probe.js';
+import { deleteConfigMaps } from '../runtime/kube-api.js';
+import { loadKubeconfig } from '../runtime/kubeconfig.js';
+import { runScenario, type Phase, type ScenarioResult } from '../scenario.js';
+import type { CaseRecorder } from '../suite-session.js';
+import { ETCD_QUORUM_PROBES, type EtcdQuorumSuite } from './etcd-quorum-suite.js';
+
+export const PROBE_NAMESPACE = 'kube-ha-chaos-probes';
+
+/** Guarantees every case is judged against, whatever its fault. */
+export const EVERY_CASE: readonly EtcdQuorumGuaranteeId[] = [
+  'etcd-quorum.acknowledged-writes-durable',
+  'etcd-quorum.revisions-and-terms-monotonic',
+  'etcd-quorum.one-leader-per-term',
+  'etcd-quorum.watch-ordered-without-gaps',
+];
+
+export interface CaseOutcome {
+  readonly recorder: CaseRecorder;
+  readonly scenario: ScenarioResult;
+  readonly verdicts: readonly Verdict[];
+}
+
+export async function runEtcdQuorumCase(
+  suite: EtcdQuorumSuite,
+  name: string,
+  phases: readonly Phase[],
+  judgedBy: readonly EtcdQuorumGuaranteeId[],
+  opts: { readonly reads?: boolean } = {},
+): Promise<CaseOutcome> {
+  const { session } = suite;
+  const recorder = session.newCase(name);
+  const ctx = { history: recorder.history, clock: session.clock };
+  // Keys and ConfigMaps of this case live under their own prefix / label.
+  const keyRun = `${session.run.runId}-${name}`;
+  const targets = session.etcd;
+  const creds = loadKubeconfig(session.cluster.info.kubeconfig);
+  const probes: Probe[] = [
+    etcdWriteProbe(ctx, { targets, runId: keyRun, intervalMs: ETCD_QUORUM_PROBES.writeIntervalMs, timeoutMs: ETCD_QUORUM_PROBES.writeTimeoutMs }),
+    etcdLeaderPoller(ctx, { targets, intervalMs: ETCD_QUORUM_PROBES.pollIntervalMs }),
+    etcdWatchProbe(ctx, { targets, runId: keyRun }),
+    apiWriteProbe(ctx, { creds, runId: keyRun, namespace: PROBE_NAMESPACE, intervalMs: 100 }),
+    etcdMetricsProbe(ctx, { members: session.cluster.controlPlanes }),
+    ...(opts.reads ? etcdReadProbes(ctx, { targets, runId: keyRun, intervalMs: 100 }) : []),
+  ];
+  const scenario = await runScenario(recorder.faults, probes, phases);
+  await takeEtcdSnapshot(ctx, { targets, runId: keyRun });
+  const verdicts = [...judgedBy, ...EVERY_CASE].map((id) => {
+    const g = suite.catalogue.get(id);
+    return g.check(recorder.history, g);
+  });
+  recorder.save(verdicts);
+  try {
+    await deleteConfigMaps(creds, PROBE_NAMESPACE, `${RUN_LABEL}=${runLabelValue(keyRun)}`, { timeoutMs: 30_000 });
+  } catch (e) {
+    console.warn(`cleanup of the case's probe ConfigMaps failed (label ${RUN_LABEL}=${runLabelValue(keyRun)}): ${(e as Error).message}`);
+  }
+  return { recorder, scenario, verdicts };
+}
+
+/** Every verdict must pass; the failure message shows each one that did not, measured vs threshold. */
+export function expectVerdictsHold(verdicts: readonly Verdict[]): void {
+  const notPassing = verdicts
+    .filter((v) => v.status !== 'pass')
+    .map((v) => `${v.status.toUpperCase()} ${v.guaranteeId}: ${v.reason} | measured ${JSON.stringify(v.measured)} | threshold ${JSON.stringify(v.threshold)}`);
+  expect(notPassing, notPassing.join('\n')).toEqual([]);
+}

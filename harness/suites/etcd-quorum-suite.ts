@@ -1,0 +1,59 @@
+/**
+ * The etcd-quorum suite's shared setup: the session on the live cluster, the guarantee catalogue
+ * built from the timers the members ACTUALLY run with (read from each static pod manifest), the
+ * probe settings the thresholds assume, and the profile timings.
+ */
+import { versions } from '../../substrate/versions.js';
+import type { ClusterInfo } from '../cluster/cluster-handle.js';
+import { readStaticPodCommand } from '../cluster/static-pod-flags.js';
+import { buildEtcdQuorumCatalogue, type Catalogue } from '../guarantees/catalogue.js';
+import { parseEtcdFlags, type EtcdTimers } from '../guarantees/flags.js';
+import type { ProbeSettings } from '../guarantees/thresholds.js';
+import type { RunInfo } from '../run-info.js';
+import { openSuiteSession, type SuiteSession } from '../suite-session.js';
+import { timingsFor, type Timings } from './profile.js';
+
+export const ETCD_QUORUM_PROBES: ProbeSettings = { pollIntervalMs: 100, writeIntervalMs: 100, writeTimeoutMs: 1_000 };
+
+export interface EtcdQuorumSuite extends AsyncDisposable {
+  readonly session: SuiteSession;
+  readonly catalogue: Catalogue;
+  readonly timers: Readonly<Record<string, EtcdTimers>>;
+  readonly timings: Timings;
+}
+
+export async function openEtcdQuorumSuite(run: RunInfo, info: ClusterInfo): Promise<EtcdQuorumSuite> {
+  const session = await openSuiteSession('etcd-quorum', run, info);
+  const timers: Record<string, EtcdTimers> = {};
+  const flagValues: Record<string, Record<string, string>> = {};
+  for (const node of session.cluster.controlPlanes) {
+    const cmd = await readStaticPodCommand(node, 'etcd');
+    const flags = parseEtcdFlags(cmd.command, cmd.env);
+    timers[node] = flags.timers;
+    flagValues[node] = Object.fromEntries(
+      Object.entries(flags.values).filter(([k]) => /heartbeat|election|snapshot|quota|initial-cluster$|name/.test(k)),
+    );
+  }
+  const catalogue = buildEtcdQuorumCatalogue({ timersByMember: timers, probes: ETCD_QUORUM_PROBES });
+  session.describe({
+    suite: 'etcd-quorum',
+    guarantees: catalogue.guarantees.map((g) => ({
+      id: g.id,
+      statement: g.statement,
+      source: g.source,
+      sourceVersion: g.sourceVersion,
+      derivation: g.derivation,
+      thresholds: g.thresholds,
+    })),
+    flags: { etcd: { timers, flags: flagValues }, probes: ETCD_QUORUM_PROBES, profile: run.profile },
+    versions: { kubernetes: versions().kubernetes, etcd: versions().etcd, kind: versions().kind, nodeImage: info.nodeImage },
+    notes: catalogue.notes,
+  });
+  return {
+    session,
+    catalogue,
+    timers,
+    timings: timingsFor(run.profile),
+    [Symbol.asyncDispose]: () => session[Symbol.asyncDispose](),
+  };
+}

@@ -1,0 +1,17 @@
+import { describe, it } from 'vitest';
+import { expectVerdictsHold, runEtcdQuorumCase } from '../../harness/suites/etcd-quorum-case.js';
+import { useEtcdQuorumSuite } from '../../harness/suites/etcd-quorum-fixture.js';
+
+const suite = useEtcdQuorumSuite();
+
+describe('etcd-quorum.partitioned-leader-steps-down: a leader cut off from its peers steps down (CheckQuorum), the majority elects a new leader, and nothing is acknowledged through the isolated member', () => {
+  it('the leader\'s node loses its peer traffic (tcp 2380, both directions), then rejoins', async () => {
+    const s = suite();
+    const { verdicts } = await runEtcdQuorumCase(s, 'leader-partition', [
+      { kind: 'baseline', durationMs: s.timings.baselineMs },
+      { kind: 'fault', spec: { kind: 'network-partition', isolate: { kind: 'leader' }, ports: [2380] }, holdMs: s.timings.holdMs },
+      { kind: 'recovery', durationMs: s.timings.recoveryMs },
+    ], ['etcd-quorum.partitioned-leader-steps-down']);
+    expectVerdictsHold(verdicts);
+  });
+});
