@@ -4,14 +4,18 @@
  * the harness spent doing it. It injects no fault and changes nothing but its own probe keys and
  * ConfigMaps, which it deletes at the end.
  *
- *   npx tsx scripts/probe-smoke.ts [--cluster kube-ha-chaos] [--seconds 15]
+ *   npx tsx scripts/probe-smoke.ts [--cluster kube-ha-chaos] [--seconds 15] [--probes write,read,poller,watch,api,direct,metrics]
+ *
+ * `--probes` runs a subset (default: all), to see what each costs in CPU. Before probing it waits
+ * (up to 3 minutes) until every etcd member reports the same leader and the API answers /readyz,
+ * because the cluster is shared and may be mid-fault or being recreated.
  *
  * Exits 1 when a 10 Hz worker reached < 9 ops/s (a slower worker: < 90 % of its nominal rate),
  * or when anything failed on the healthy cluster (an operation not ok, a failed status poll, a
  * watch reset, a watch that missed an acknowledged write, or a write missing from the final read).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { durability } from '../harness/checks/durability.js';
@@ -28,11 +32,15 @@ import { etcdWriteProbe } from '../harness/probes/etcd-write-probe.js';
 import { takeApiSnapshot, takeEtcdSnapshot } from '../harness/probes/final-snapshot.js';
 import { History, type OperationEntry } from '../harness/probes/history.js';
 import { ProbeSet } from '../harness/probes/probe-set.js';
-import { deleteConfigMaps } from '../harness/runtime/kube-api.js';
+import { deleteConfigMaps, readyz } from '../harness/runtime/kube-api.js';
+import type { KubeApiCredentials } from '../harness/runtime/kubeconfig.js';
+import type { EtcdTargets } from '../harness/probes/etcd-targets.js';
+import type { Probe } from '../harness/probes/probe.js';
 import { loadKubeconfig } from '../harness/runtime/kubeconfig.js';
 import { readClusterState } from '../substrate/cluster/cluster-state.js';
 
 const NAMESPACE = 'kube-ha-chaos-probes';
+const WARMUP_MS = 2_000;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -60,6 +68,27 @@ async function waitForCluster(name: string): Promise<ClusterInfo> {
   throw new Error(`cluster ${name} did not show up within 2 minutes`);
 }
 
+/** Waits until every member reports the same leader and the LB's /readyz is ok. */
+async function waitForHealthy(targets: EtcdTargets, creds: KubeApiCredentials): Promise<void> {
+  const clients = openMemberClients(targets, 2_000);
+  try {
+    for (let attempt = 0; attempt < 36; attempt++) {
+      const leaders = await Promise.all(clients.map((c) => c.client.status().then((s) => s.leaderId, () => 'down')));
+      const ready = await readyz(creds, { timeoutMs: 2_000 }).then((r) => r.ready, () => false);
+      if (ready && leaders.every((l) => l !== 'down' && l !== '0' && l === leaders[0])) {
+        return;
+      }
+      console.log(`waiting for a healthy cluster: leaders ${leaders.join(', ')}; API ready ${ready}`);
+      await sleep(5_000);
+    }
+  } finally {
+    for (const c of clients) {
+      c.client.close();
+    }
+  }
+  throw new Error('the cluster did not become healthy within 3 minutes');
+}
+
 /** CPU seconds of this process's reaped children (the docker CLI of the metrics scrapes), from /proc. */
 function childrenCpuMs(): number {
   // Fields after the ")" of comm: state is field 3; cutime and cstime are fields 16 and 17.
@@ -83,6 +112,7 @@ function pad(s: string | number, n: number): string {
 async function main(): Promise<number> {
   const clusterName = arg('cluster', 'kube-ha-chaos');
   const seconds = Number(arg('seconds', '15'));
+  const selected = new Set(arg('probes', 'write,read,poller,watch,api,direct,metrics').split(','));
   const info = await waitForCluster(clusterName);
   const cluster = await openCluster(info);
   using access = await openEtcdAccess(cluster.controlPlanes);
@@ -102,40 +132,71 @@ async function main(): Promise<number> {
     ['api-write-direct', 2],
     ['etcd-leader', 1000 / 90],
   ]);
-  const probes = new ProbeSet([
-    etcdWriteProbe(ctx, { targets: access, runId }),
-    ...etcdReadProbes(ctx, { targets: access, runId }),
-    etcdLeaderPoller(ctx, { targets: access }),
-    etcdWatchProbe(ctx, { targets: access, runId }),
-    apiWriteProbe(ctx, { creds, runId, namespace: NAMESPACE, direct: { servers: apiservers } }),
-    etcdMetricsProbe(ctx, { members: cluster.controlPlanes }),
-  ]);
+  const chosen: Probe[] = [];
+  const want = (p: string): boolean => selected.has(p);
+  if (want('write')) {
+    chosen.push(etcdWriteProbe(ctx, { targets: access, runId }));
+  }
+  if (want('read')) {
+    chosen.push(...etcdReadProbes(ctx, { targets: access, runId }));
+  }
+  if (want('poller')) {
+    chosen.push(etcdLeaderPoller(ctx, { targets: access }));
+  }
+  if (want('watch')) {
+    chosen.push(etcdWatchProbe(ctx, { targets: access, runId }));
+  }
+  if (want('api') || want('direct')) {
+    chosen.push(
+      apiWriteProbe(ctx, {
+        creds,
+        runId,
+        namespace: NAMESPACE,
+        viaLoadBalancer: want('api'),
+        ...(want('direct') ? { direct: { servers: apiservers } } : {}),
+      }),
+    );
+  }
+  if (want('metrics')) {
+    chosen.push(etcdMetricsProbe(ctx, { members: cluster.controlPlanes }));
+  }
+  const probes = new ProbeSet(chosen);
+  await waitForHealthy(access, creds);
 
-  console.log(`cluster ${clusterName}: ${cluster.controlPlanes.join(', ')}; run ${runId}; probing for ${seconds} s`);
+  console.log(`cluster ${clusterName}: ${cluster.controlPlanes.join(', ')}; run ${runId}; probing for ${WARMUP_MS / 1000} s + ${seconds} s`);
+  // The first seconds open connections (TLS handshakes) and warm the JIT; the window measured
+  // starts after them, so the numbers describe a probe that is running, not one starting.
+  const startupCpu0 = process.cpuUsage();
+  probes.start();
+  await sleep(WARMUP_MS);
+  const startupCpu = process.cpuUsage(startupCpu0);
   const cpu0 = process.cpuUsage();
   const children0 = childrenCpuMs();
   const startMs = clock.nowMs();
-  probes.start();
+  const load0 = loadavg()[0] ?? 0;
   await sleep(seconds * 1000);
+  const load1 = loadavg()[0] ?? 0;
   const cpu = process.cpuUsage(cpu0);
   const childrenMs = childrenCpuMs() - children0;
   const windowMs = clock.nowMs() - startMs;
   await probes.stop();
   const stoppedMs = clock.nowMs();
 
-  const etcdSnap = await takeEtcdSnapshot(ctx, { targets: access, runId });
-  const apiSnaps = await takeApiSnapshot(ctx, { creds, runId, namespace: NAMESPACE, probes: ['api-write', 'api-write-direct'] });
+  const etcdSnap = want('write') ? await takeEtcdSnapshot(ctx, { targets: access, runId }) : undefined;
+  const apiProbes = [...(want('api') ? ['api-write'] : []), ...(want('direct') ? ['api-write-direct'] : [])];
+  const apiSnaps = apiProbes.length > 0 ? await takeApiSnapshot(ctx, { creds, runId, namespace: NAMESPACE, probes: apiProbes }) : [];
 
   const problems: string[] = [];
   const seconds_ = windowMs / 1000;
   const cpuPct = ((cpu.user + cpu.system) / 1000 / windowMs) * 100;
-  console.log(`\nwindow ${seconds_.toFixed(2)} s (stop took ${(stoppedMs - startMs - windowMs).toFixed(0)} ms)`);
+  console.log(`\nmeasured window ${seconds_.toFixed(2)} s after a ${WARMUP_MS / 1000} s warm-up (stop took ${(stoppedMs - startMs - windowMs).toFixed(0)} ms); ops counted = invoked inside the window, outcomes and latencies over the whole run`);
 
   // Operations per (probe, target).
   console.log(`\n${pad('probe', 24)}${pad('target', 32)}${pad('ops', 6)}${pad('ops/s', 8)}${pad('ok', 6)}${pad('fail', 6)}${pad('unkn', 6)}${pad('p50 ms', 8)}p99 ms`);
   const lanes = history.operationLanes();
   for (const { probe, target } of lanes) {
-    const ops = history.operations({ probe, target }).filter((o) => o.invokedAtMs <= startMs + windowMs);
+    const inWindow = (o: OperationEntry): boolean => o.invokedAtMs >= startMs && o.invokedAtMs < startMs + windowMs;
+    const ops = history.operations({ probe, target }).filter(inWindow);
     const all = history.operations({ probe, target });
     const rate = ops.length / seconds_;
     const lat = all.map((o) => o.completedAtMs - o.invokedAtMs).sort((a, b) => a - b);
@@ -162,12 +223,12 @@ async function main(): Promise<number> {
     }
   }
   for (const member of cluster.controlPlanes) {
-    const obs = history.leaderObservations(member).filter((o) => o.atMs <= startMs + windowMs);
+    const obs = history.leaderObservations(member).filter((o) => o.atMs >= startMs && o.atMs < startMs + windowMs);
     const errs = history.statusErrors(member);
     const rate = obs.length / seconds_;
     const leaders = [...new Set(history.leaderObservations(member).map((o) => `${o.leaderId} (${idToMember.get(o.leaderId) ?? '?'}) term ${o.term}`))];
     console.log(`  ${pad(member, 32)}${pad(obs.length, 5)} polls ${rate.toFixed(2)}/s, ${errs.length} errors; leader seen: ${leaders.join(', ')}`);
-    if (rate < 9) {
+    if (want('poller') && rate < 9) {
       problems.push(`leader poller ${member}: ${rate.toFixed(2)} polls/s < 9`);
     }
     for (const e of errs.slice(0, 3)) {
@@ -191,7 +252,7 @@ async function main(): Promise<number> {
   if (missed.length > 0) {
     problems.push(`watch missed ${missed.length} acknowledged writes`);
   }
-  if (watchEvents.length === 0) {
+  if (want('watch') && want('write') && watchEvents.length === 0) {
     problems.push('watch delivered no events');
   }
 
@@ -201,7 +262,7 @@ async function main(): Promise<number> {
     const samples = history.metrics().filter((m) => m.member === member);
     const last = (name: string): string => String(samples.filter((s) => s.name === name).at(-1)?.value ?? '-');
     console.log(`  ${pad(member, 32)}${samples.length} samples; leader_changes_seen_total ${last('etcd_server_leader_changes_seen_total')}, is_leader ${last('etcd_server_is_leader')}`);
-    if (samples.length === 0) {
+    if (want('metrics') && samples.length === 0) {
       problems.push(`no metric samples from ${member}`);
     }
   }
@@ -216,7 +277,7 @@ async function main(): Promise<number> {
       problems.push(`${s.probe}: ${r.lost.length} acknowledged writes missing from the final read`);
     }
   }
-  if (etcdSnap === undefined || apiSnaps.length === 0) {
+  if ((want('write') && etcdSnap === undefined) || (apiProbes.length > 0 && apiSnaps.length === 0)) {
     problems.push('a final snapshot could not be taken');
   }
   for (const n of history.ofKind('note')) {
@@ -226,8 +287,13 @@ async function main(): Promise<number> {
   console.log(
     `\nCPU of this Node process over the ${seconds_.toFixed(1)} s window: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms = ${cpuPct.toFixed(2)} % of one core` +
       ` (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms);` +
-      ` reaped child processes (docker CLI of the metrics scrapes): ${childrenMs.toFixed(0)} ms = ${((childrenMs / windowMs) * 100).toFixed(2)} %`,
+      ` reaped child processes (docker CLI of the metrics scrapes): ${childrenMs.toFixed(0)} ms = ${((childrenMs / windowMs) * 100).toFixed(2)} %;` +
+      ` start-up (${WARMUP_MS / 1000} s, not in the window): ${((startupCpu.user + startupCpu.system) / 1000).toFixed(0)} ms`,
   );
+
+  // CPU time per operation grows when the host is oversubscribed (cache and SMT contention), so the
+  // figure is only comparable between runs at similar load.
+  console.log(`host: ${availableParallelism()} CPUs, 1-minute load average ${load0.toFixed(1)} at the window start, ${load1.toFixed(1)} at its end`);
 
   const historyFile = join(tmpdir(), `probe-smoke-${runId}.jsonl`);
   writeFileSync(historyFile, history.toJsonl());

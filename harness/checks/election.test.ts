@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaderObservation, MetricSample } from '../probes/history.js';
 import {
+  correctTermLag,
   counterIncrease,
   electionAfter,
   leaderChanges,
@@ -154,5 +155,39 @@ describe('minMedianMax', () => {
     expect(minMedianMax([1_400, 900, 2_100])).toEqual({ min: 900, median: 1_400, max: 2_100 });
     expect(minMedianMax([4, 1, 3, 2])).toEqual({ min: 1, median: 2.5, max: 4 });
     expect(minMedianMax([])).toBeUndefined();
+  });
+});
+
+describe('correctTermLag (etcd 3.6 Status reads leader and term separately)', () => {
+  // Real polls from a SIGKILL-of-the-leader trial on ha-3cp (member names shortened): cp3 won term 3,
+  // but for one poll cp3 and cp2 reported (cp3, term 2) before reporting (cp3, term 3).
+  const obs = [
+    { kind: 'leader' as const, atMs: 210_605, member: 'cp1', memberId: 'c221', leaderId: 'c221', term: 2, revision: 14_049 },
+    { kind: 'leader' as const, atMs: 210_607, member: 'cp3', memberId: '91f0', leaderId: 'c221', term: 2, revision: 14_049 },
+    { kind: 'leader' as const, atMs: 218_152, member: 'cp3', memberId: '91f0', leaderId: '91f0', term: 2, revision: 14_304 },
+    { kind: 'leader' as const, atMs: 218_152, member: 'cp2', memberId: 'eaf5', leaderId: '91f0', term: 2, revision: 14_304 },
+    { kind: 'leader' as const, atMs: 218_393, member: 'cp2', memberId: 'eaf5', leaderId: '91f0', term: 3, revision: 14_305 },
+    { kind: 'leader' as const, atMs: 218_478, member: 'cp3', memberId: '91f0', leaderId: '91f0', term: 3, revision: 14_305 },
+  ];
+  it('moves a transient (new leader, old term) report into the new term, so no false split brain', () => {
+    expect(splitBrainViolations(obs)).toEqual([]);
+    expect(leaderEpochs(obs).map((e) => `${e.leaderId}@${e.term}`)).toEqual(['c221@2', '91f0@3']);
+    // ... and the new leader counts from its first report, not from when the term caught up.
+    expect(electionAfter(obs, 217_150).electionMs).toBeCloseTo(1_002, 0);
+  });
+  it('still flags two leaders that really share a term', () => {
+    const real = [
+      { kind: 'leader' as const, atMs: 1_000, member: 'a', leaderId: 'a1', term: 4, revision: 1 },
+      { kind: 'leader' as const, atMs: 1_010, member: 'b', leaderId: 'b2', term: 4, revision: 1 },
+      { kind: 'leader' as const, atMs: 2_000, member: 'b', leaderId: 'b2', term: 4, revision: 2 },
+    ];
+    expect(splitBrainViolations(real).map((v) => v.term)).toEqual([4]);
+  });
+  it('does not stretch a report beyond the window (a later re-election of the same leader is real)', () => {
+    const reelected = [
+      { kind: 'leader' as const, atMs: 1_000, member: 'a', leaderId: 'x', term: 5, revision: 1 },
+      { kind: 'leader' as const, atMs: 3_000, member: 'a', leaderId: 'x', term: 7, revision: 2 },
+    ];
+    expect(correctTermLag(reelected).map((o) => o.term)).toEqual([5, 7]);
   });
 });

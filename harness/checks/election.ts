@@ -20,8 +20,40 @@ export interface LeaderEpoch {
   readonly firstSeenBy: string;
 }
 
+/**
+ * How far ahead a member's own next poll may correct its reported term (see correctTermLag). A real
+ * change of term under the SAME leader needs that leader to lose and win an election, which takes at
+ * least an election timeout (>= 500 ms for any timers etcd accepts with a >= 100 ms heartbeat).
+ */
+export const TERM_LAG_WINDOW_MS = 500;
+
+/**
+ * etcd's Maintenance.Status does not read the leader and the term atomically: right after an
+ * election a member can report the NEW leader with the OLD term for one poll (seen on etcd 3.6.5:
+ * both the new leader and a follower said (new leader, term 2) 240 ms before saying (new leader,
+ * term 3)). Taken literally that is two leaders in term 2. Correct it: when the same member's next
+ * poll, within TERM_LAG_WINDOW_MS, reports the same leader in a higher term, the earlier report
+ * belongs to that higher term.
+ */
+export function correctTermLag(observations: readonly LeaderObservation[], windowMs = TERM_LAG_WINDOW_MS): LeaderObservation[] {
+  const sorted = [...observations].sort((a, b) => a.atMs - b.atMs);
+  const nextOfMember = new Map<string, LeaderObservation>();
+  const out: LeaderObservation[] = new Array<LeaderObservation>(sorted.length);
+  for (let i = sorted.length - 1; i >= 0; i -= 1) {
+    const o = sorted[i] as LeaderObservation;
+    const next = nextOfMember.get(o.member);
+    const fixed =
+      next !== undefined && next.leaderId === o.leaderId && next.term > o.term && next.atMs - o.atMs <= windowMs && !isNoLeader(o.leaderId)
+        ? { ...o, term: next.term }
+        : o;
+    out[i] = fixed;
+    nextOfMember.set(o.member, fixed);
+  }
+  return out;
+}
+
 function byTime(obs: readonly LeaderObservation[]): LeaderObservation[] {
-  return [...obs].sort((a, b) => a.atMs - b.atMs);
+  return correctTermLag(obs);
 }
 
 function isNoLeader(id: string): boolean {

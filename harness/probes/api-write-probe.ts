@@ -58,6 +58,8 @@ export interface ApiWriteProbeOptions {
   readonly namespace: string;
   /** Default 100 ms (10 Hz) through the LB. */
   readonly intervalMs?: number;
+  /** Run the worker through the LB (target 'lb'); default true. False leaves only the direct workers. */
+  readonly viaLoadBalancer?: boolean;
   /** Per-request deadline; default 2 s. */
   readonly timeoutMs?: number;
   /** Probe name for the LB worker; default 'api-write' (what the checks select). */
@@ -88,7 +90,7 @@ export function apiWriteProbe(ctx: ProbeContext, opts: ApiWriteProbeOptions): Pr
   const timeoutMs = opts.timeoutMs ?? 2_000;
   const ns = opts.namespace;
   const labels = { [RUN_LABEL]: runLabelValue(opts.runId) };
-  const workers: ApiWorker[] = [{ probe: name, target: 'lb', intervalMs: opts.intervalMs ?? 100 }];
+  const workers: ApiWorker[] = opts.viaLoadBalancer === false ? [] : [{ probe: name, target: 'lb', intervalMs: opts.intervalMs ?? 100 }];
   for (const [node, serverUrl] of opts.direct?.servers ?? []) {
     workers.push({ probe: opts.direct?.name ?? 'api-write-direct', target: node, serverUrl, intervalMs: opts.direct?.intervalMs ?? 500 });
   }
@@ -98,7 +100,8 @@ export function apiWriteProbe(ctx: ProbeContext, opts: ApiWriteProbeOptions): Pr
   let stopping: Promise<void> | undefined;
 
   const createOnce = async (w: ApiWorker, seq: number): Promise<void> => {
-    const objName = `${configMapPrefix(opts.runId, w.target === 'lb' ? 'lb' : w.target)}${seq}`;
+    // Node names are DNS labels already (kind names them <cluster>-control-plane<N>).
+    const objName = `${configMapPrefix(opts.runId, w.target)}${seq}`;
     const key = configMapKey(ns, objName);
     const value = String(seq);
     const invokedAtMs = ctx.clock.nowMs();

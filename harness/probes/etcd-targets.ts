@@ -30,8 +30,11 @@ export interface MemberClient {
   readonly client: EtcdMemberClient;
 }
 
-/** Opens one client per member, in the endpoints' order. */
+/**
+ * Opens one client per member, in the endpoints' order. Each member's certificate is verified
+ * against its node name (kubeadm's etcd certificates carry it; see EtcdMemberOptions.serverName).
+ */
 export function openMemberClients(targets: EtcdTargets, callTimeoutMs: number, only?: readonly string[]): MemberClient[] {
   const members = [...targets.endpoints].filter(([m]) => only === undefined || only.includes(m));
-  return members.map(([member, endpoint]) => ({ member, client: openEtcdMember({ endpoint, tls: targets.tls, callTimeoutMs }) }));
+  return members.map(([member, endpoint]) => ({ member, client: openEtcdMember({ endpoint, tls: targets.tls, callTimeoutMs, serverName: member }) }));
 }

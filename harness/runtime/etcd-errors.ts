@@ -29,7 +29,7 @@
  * | too many requests, request is too large, not capable, unhealthy cluster, rpc not supported for learner, corrupt cluster | fail | checked before proposing |
  * | mvcc: database space exceeded (NOSPACE alarm)                      | fail    | rejected by the alarm check; not applied                          |
  * | mvcc: required revision has been compacted / is a future revision  | fail    | invalid request, nothing proposed                                 |
- * | permission denied, invalid auth token, authentication failed, INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED, UNAUTHENTICATED, RESOURCE_EXHAUSTED, PERMISSION_DENIED | fail | rejected before processing |
+ * | any answer with code INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED, UNAUTHENTICATED, RESOURCE_EXHAUSTED, PERMISSION_DENIED, NOT_FOUND, ALREADY_EXISTS; permission denied, invalid auth token, authentication failed | fail | rejected before processing |
  * | any other server error                                             | unknown | conservative: when in doubt, do not claim it failed               |
  *
  * Server answers, READS and STATUS: any server answer is `fail` (a read changes nothing, and the
@@ -229,7 +229,7 @@ export function classifyEtcdFacts(f: EtcdErrorFacts, effect: EtcdCallEffect): Et
     if (effect === 'read') {
       return { outcome: 'fail', code, reason: 'server-definite' };
     }
-    if (WRITE_DEFINITE.some((p) => lower.includes(p))) {
+    if (DEFINITE_CODES.has(code) || WRITE_DEFINITE.some((p) => lower.includes(p))) {
       return { outcome: 'fail', code, reason: 'server-definite' };
     }
     // WRITE_INDEFINITE lists the answers we know to be indefinite; anything else we do not
