@@ -183,11 +183,24 @@ describe('correctTermLag (etcd 3.6 Status reads leader and term separately)', ()
     ];
     expect(splitBrainViolations(real).map((v) => v.term)).toEqual([4]);
   });
-  it('does not stretch a report beyond the window (a later re-election of the same leader is real)', () => {
+  it('covers a rejoining member that reports the new leader with its old term for a long time', () => {
+    // After a partition heals, the isolated member names the new leader at once but applies the
+    // backlog of the new term for tens of seconds.
+    const rejoin = [
+      { kind: 'leader' as const, atMs: 500_000, member: 'a', leaderId: 'old', term: 8, revision: 1 },
+      { kind: 'leader' as const, atMs: 501_000, member: 'b', leaderId: 'new', term: 9, revision: 2 },
+      { kind: 'leader' as const, atMs: 555_000, member: 'a', leaderId: 'new', term: 8, revision: 3 },
+      { kind: 'leader' as const, atMs: 585_000, member: 'a', leaderId: 'new', term: 9, revision: 9 },
+    ];
+    expect(splitBrainViolations(rejoin)).toEqual([]);
+    expect(correctTermLag(rejoin).map((o) => o.term)).toEqual([8, 9, 9, 9]);
+  });
+  it('keeps a run that is broken by another leader apart (a re-election after another leader is real)', () => {
     const reelected = [
       { kind: 'leader' as const, atMs: 1_000, member: 'a', leaderId: 'x', term: 5, revision: 1 },
-      { kind: 'leader' as const, atMs: 3_000, member: 'a', leaderId: 'x', term: 7, revision: 2 },
+      { kind: 'leader' as const, atMs: 2_000, member: 'a', leaderId: 'y', term: 6, revision: 2 },
+      { kind: 'leader' as const, atMs: 3_000, member: 'a', leaderId: 'x', term: 7, revision: 3 },
     ];
-    expect(correctTermLag(reelected).map((o) => o.term)).toEqual([5, 7]);
+    expect(correctTermLag(reelected).map((o) => o.term)).toEqual([5, 6, 7]);
   });
 });

@@ -21,35 +21,42 @@ export interface LeaderEpoch {
 }
 
 /**
- * How far ahead a member's own next poll may correct its reported term (see correctTermLag). A real
- * change of term under the SAME leader needs that leader to lose and win an election, which takes at
- * least an election timeout (>= 500 ms for any timers etcd accepts with a >= 100 ms heartbeat).
+ * etcd's Maintenance.Status reports the raft term of the last APPLIED entry, while its leader field
+ * comes straight from raft: after an election a member reports the NEW leader with the OLD term until
+ * it applies the first entry of the new term (seen on etcd 3.6.5: 240 ms on a healthy follower, 30 s
+ * on a member that rejoined after a partition and had a backlog to apply). Taken literally that is
+ * two leaders in one term.
+ *
+ * A leader's term does not change while it leads, so every report in one member's unbroken run of
+ * reports naming the same leader belongs to the highest term reported in that run. The cost: a leader
+ * re-elected with no other leader (or "no leader") reported in between is seen as one epoch, which can
+ * hide, never invent, a violation.
  */
-export const TERM_LAG_WINDOW_MS = 500;
-
-/**
- * etcd's Maintenance.Status does not read the leader and the term atomically: right after an
- * election a member can report the NEW leader with the OLD term for one poll (seen on etcd 3.6.5:
- * both the new leader and a follower said (new leader, term 2) 240 ms before saying (new leader,
- * term 3)). Taken literally that is two leaders in term 2. Correct it: when the same member's next
- * poll, within TERM_LAG_WINDOW_MS, reports the same leader in a higher term, the earlier report
- * belongs to that higher term.
- */
-export function correctTermLag(observations: readonly LeaderObservation[], windowMs = TERM_LAG_WINDOW_MS): LeaderObservation[] {
+export function correctTermLag(observations: readonly LeaderObservation[]): LeaderObservation[] {
   const sorted = [...observations].sort((a, b) => a.atMs - b.atMs);
-  const nextOfMember = new Map<string, LeaderObservation>();
-  const out: LeaderObservation[] = new Array<LeaderObservation>(sorted.length);
-  for (let i = sorted.length - 1; i >= 0; i -= 1) {
-    const o = sorted[i] as LeaderObservation;
-    const next = nextOfMember.get(o.member);
-    const fixed =
-      next !== undefined && next.leaderId === o.leaderId && next.term > o.term && next.atMs - o.atMs <= windowMs && !isNoLeader(o.leaderId)
-        ? { ...o, term: next.term }
-        : o;
-    out[i] = fixed;
-    nextOfMember.set(o.member, fixed);
+  const runTerm = new Map<LeaderObservation, number>();
+  const open = new Map<string, { leaderId: string; members: LeaderObservation[]; maxTerm: number }>();
+  const close = (run: { members: LeaderObservation[]; maxTerm: number }): void => {
+    for (const o of run.members) {
+      runTerm.set(o, run.maxTerm);
+    }
+  };
+  for (const o of sorted) {
+    const run = open.get(o.member);
+    if (run !== undefined && run.leaderId === o.leaderId) {
+      run.members.push(o);
+      run.maxTerm = Math.max(run.maxTerm, o.term);
+    } else {
+      if (run !== undefined) {
+        close(run);
+      }
+      open.set(o.member, { leaderId: o.leaderId, members: [o], maxTerm: o.term });
+    }
   }
-  return out;
+  for (const run of open.values()) {
+    close(run);
+  }
+  return sorted.map((o) => (isNoLeader(o.leaderId) || runTerm.get(o) === o.term ? o : { ...o, term: runTerm.get(o) ?? o.term }));
 }
 
 function byTime(obs: readonly LeaderObservation[]): LeaderObservation[] {

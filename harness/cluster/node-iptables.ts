@@ -23,22 +23,30 @@ export async function chainRules(node: string): Promise<string[]> {
   return r.exitCode === 0 ? r.stdout.split('\n').filter((l) => l.startsWith('-A ')) : [];
 }
 
-/** Drop TCP traffic to and from `peers` on `ports` (either side), in both directions. */
-export async function isolateFromPeers(node: string, peers: readonly string[], ports: readonly number[]): Promise<void> {
-  if (!(await chainExists(node))) {
-    await iptables(node, ['-N', CHAOS_CHAIN]);
-  }
-  for (const hook of ['INPUT', 'OUTPUT']) {
-    if ((await iptables(node, ['-C', hook, '-j', CHAOS_CHAIN], [0, 1])) !== 0) {
-      await iptables(node, ['-I', hook, '1', '-j', CHAOS_CHAIN]);
-    }
-  }
+/**
+ * iptables-restore input that (re)creates the chain with DROP rules for `peers` on `ports` and jumps
+ * to it first from INPUT and OUTPUT. Pure, so the rule set is unit-tested. --ports matches source or
+ * destination port: requests and replies both go.
+ */
+export function partitionRules(peers: readonly string[], ports: readonly number[]): string {
   const portList = ports.join(',');
+  const lines = ['*filter', `:${CHAOS_CHAIN} - [0:0]`, `-I INPUT 1 -j ${CHAOS_CHAIN}`, `-I OUTPUT 1 -j ${CHAOS_CHAIN}`];
   for (const peer of peers) {
-    // --ports matches source or destination port: requests and replies both go.
-    await iptables(node, ['-A', CHAOS_CHAIN, '-s', peer, '-p', 'tcp', '-m', 'multiport', '--ports', portList, '-j', 'DROP']);
-    await iptables(node, ['-A', CHAOS_CHAIN, '-d', peer, '-p', 'tcp', '-m', 'multiport', '--ports', portList, '-j', 'DROP']);
+    lines.push(`-A ${CHAOS_CHAIN} -s ${peer}/32 -p tcp -m multiport --ports ${portList} -j DROP`);
+    lines.push(`-A ${CHAOS_CHAIN} -d ${peer}/32 -p tcp -m multiport --ports ${portList} -j DROP`);
   }
+  lines.push('COMMIT', '');
+  return lines.join('\n');
+}
+
+/**
+ * Drop TCP traffic between this node and `peers` on `ports`, in both directions, in ONE atomic
+ * iptables-restore (the partition starts at one instant, not rule by rule across several execs).
+ * Any earlier chain of ours is removed first so the jumps are not doubled.
+ */
+export async function isolateFromPeers(node: string, peers: readonly string[], ports: readonly number[]): Promise<void> {
+  await removeChain(node);
+  await execInContainer(node, ['iptables-restore', '-w', '5', '--noflush'], { timeoutMs: T, stdin: partitionRules(peers, ports) });
 }
 
 /** Remove the jumps and the chain; idempotent. */

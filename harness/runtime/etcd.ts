@@ -179,6 +179,8 @@ const BASE_GRPC_OPTIONS = {
   'grpc.use_local_subchannel_pool': 1,
   // Nobody reads channelz here; turning it off saves per-call bookkeeping in a 10 Hz probe.
   'grpc.enable_channelz': 0,
+  // grpc-js transparently retries calls the server refused before processing; off, so that every
+  // attempt the probe records is exactly one request (DESIGN.md: client retries off in probes).
   'grpc.enable_retries': 0,
   // grpc-js backs off up to 120 s between reconnects by default; a probe must see a member come
   // back within a poll interval or two.
