@@ -17,6 +17,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { durability } from '../harness/checks/durability.js';
 import { openCluster, type ClusterInfo } from '../harness/cluster/cluster-handle.js';
@@ -170,6 +171,9 @@ async function main(): Promise<number> {
   probes.start();
   await sleep(WARMUP_MS);
   const startupCpu = process.cpuUsage(startupCpu0);
+  // How late this process's own event loop ran: separates harness lag from server latency.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const cpu0 = process.cpuUsage();
   const children0 = childrenCpuMs();
   const startMs = clock.nowMs();
@@ -177,6 +181,7 @@ async function main(): Promise<number> {
   await sleep(seconds * 1000);
   const load1 = loadavg()[0] ?? 0;
   const cpu = process.cpuUsage(cpu0);
+  loopDelay.disable();
   const childrenMs = childrenCpuMs() - children0;
   const windowMs = clock.nowMs() - startMs;
   await probes.stop();
@@ -293,6 +298,9 @@ async function main(): Promise<number> {
 
   // CPU time per operation grows when the host is oversubscribed (cache and SMT contention), so the
   // figure is only comparable between runs at similar load.
+  console.log(
+    `event-loop delay of this process in the window: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
+  );
   console.log(`host: ${availableParallelism()} CPUs, 1-minute load average ${load0.toFixed(1)} at the window start, ${load1.toFixed(1)} at its end`);
 
   const historyFile = join(tmpdir(), `probe-smoke-${runId}.jsonl`);

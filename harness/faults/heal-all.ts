@@ -6,7 +6,7 @@
  */
 import { HELD_MANIFEST_DIR, MANIFEST_DIR, fileExists, moveFile, readNodeFacts, signalProcess } from '../cluster/node-processes.js';
 import { removeChain } from '../cluster/node-iptables.js';
-import { docker, kindContainers } from '../runtime/docker.js';
+import { docker, inspectContainer, kindContainers } from '../runtime/docker.js';
 import type { FaultJournal } from './journal.js';
 import type { HealStep } from './spec.js';
 
@@ -23,6 +23,20 @@ async function runStep(step: HealStep): Promise<string> {
       return `${step.node}: removed iptables chain`;
     case 'signal':
       return (await signalProcess(step.node, step.process, step.signal)) ? `${step.node}: SIGCONT ${step.process}` : '';
+    case 'docker-unpause':
+      if ((await inspectContainer(step.container)).status === 'paused') {
+        await docker(['unpause', step.container], { timeoutMs: 30_000 });
+        return `unpaused ${step.container}`;
+      }
+      return '';
+    case 'docker-start': {
+      const st = (await inspectContainer(step.container)).status;
+      if (st === 'exited' || st === 'created') {
+        await docker(['start', step.container], { timeoutMs: 60_000 });
+        return `started ${step.container}`;
+      }
+      return '';
+    }
   }
 }
 

@@ -4,12 +4,12 @@
  * the rules are in place. The history gets `fault-injected` with when it was issued and confirmed.
  */
 import { randomBytes } from 'node:crypto';
-import { inspectContainer } from '../runtime/docker.js';
+import { docker, inspectContainer, type ContainerState } from '../runtime/docker.js';
 import {
   HELD_MANIFEST_DIR, MANIFEST_DIR, fileExists, moveFile, pidsOf, processState, signalProcess,
 } from '../cluster/node-processes.js';
 import { chainExists, chainRules, isolateFromPeers, removeChain } from '../cluster/node-iptables.js';
-import { resolveSelector } from '../targets/select.js';
+import { resolveSelector, type MembershipView } from '../targets/select.js';
 import { activeFault, waitUntil, type ActiveFault, type FaultBehaviour } from './active-fault.js';
 import type { FaultContext } from './context.js';
 import { describeFault, type FaultRecord, type FaultSpec, type HealStep } from './spec.js';
@@ -154,17 +154,109 @@ async function apply(ctx: FaultContext, spec: FaultSpec, targets: readonly strin
         },
       };
     }
+    case 'pause-container':
+    case 'stop-container':
+    case 'kill-container':
+      return applyContainerFault(ctx, spec, targets, journalHeal, deadline);
   }
 }
 
-function selectorOf(spec: FaultSpec): Parameters<typeof resolveSelector>[0] {
-  return spec.kind === 'network-partition' ? spec.isolate : spec.target;
+/** The whole container: docker pause / stop / kill, proven by Docker's own state. */
+async function applyContainerFault(
+  ctx: FaultContext,
+  spec: Extract<FaultSpec, { kind: 'pause-container' | 'stop-container' | 'kill-container' }>,
+  targets: readonly string[],
+  journalHeal: (steps: HealStep[]) => void,
+  deadline: number,
+): Promise<Applied> {
+  const before = new Map<string, ContainerState>();
+  for (const c of targets) {
+    const st = await inspectContainer(c);
+    if (st.status !== 'running') {
+      throw new Error(`refusing to inject: container ${c} is ${st.status}, not running`);
+    }
+    before.set(c, st);
+  }
+  journalHeal(targets.map((c): HealStep => (spec.kind === 'pause-container' ? { kind: 'docker-unpause', container: c } : { kind: 'docker-start', container: c })));
+  const evidence: Record<string, string> = {};
+  for (const c of targets) {
+    const b = before.get(c) as ContainerState;
+    if (spec.kind === 'pause-container') {
+      await docker(['pause', c], { timeoutMs: 30_000 });
+      await waitUntil(async () => (await inspectContainer(c)).status === 'paused', deadline, `${c} is paused`);
+      evidence[c] = `container ${b.id.slice(0, 12)} paused (cgroup freezer), pid ${b.pid}`;
+    } else if (spec.kind === 'stop-container') {
+      // The image's stop signal (SIGRTMIN+3: systemd shuts the node down; SIGUSR1: haproxy soft-stops).
+      await docker(['stop', '--time', '30', c], { timeoutMs: 60_000 });
+      await waitUntil(async () => (await inspectContainer(c)).status === 'exited', deadline, `${c} has stopped`);
+      evidence[c] = `container ${b.id.slice(0, 12)} stopped (was pid ${b.pid}, ip ${b.ipv4})`;
+    } else {
+      await docker(['kill', c], { timeoutMs: 30_000 });
+      // In effect once the old process is gone: Docker may already have restarted it (on-failure:1).
+      await waitUntil(async () => {
+        const now = await inspectContainer(c);
+        return now.status !== 'running' || now.startedAt !== b.startedAt;
+      }, deadline, `${c} died`, 50);
+      const now = await inspectContainer(c);
+      evidence[c] = `container ${b.id.slice(0, 12)} SIGKILL (pid ${b.pid}); now ${now.status}, restarts ${b.restartCount} -> ${now.restartCount}`;
+    }
+  }
+  return {
+    evidence,
+    behaviour: {
+      undo: async () => {
+        for (const c of targets) {
+          const st = (await inspectContainer(c)).status;
+          if (st === 'paused') {
+            await docker(['unpause', c], { timeoutMs: 30_000 });
+          } else if (st === 'exited' || st === 'created') {
+            await docker(['start', c], { timeoutMs: 60_000 });
+          }
+        }
+      },
+      verify: async (dl) => {
+        const out: Record<string, string> = {};
+        for (const c of targets) {
+          const b = before.get(c) as ContainerState;
+          await waitUntil(async () => (await inspectContainer(c)).status === 'running', dl, `${c} runs again`);
+          const now = await inspectContainer(c);
+          if (now.ipv4 !== b.ipv4) {
+            // kind#1689: a restarted node can come back on another address; etcd's peer URLs and the
+            // certificates still name the old one. Say so plainly instead of waiting for a heal that
+            // cannot happen.
+            const note = `${c} came back with IP ${now.ipv4}, not ${b.ipv4} (kind#1689): etcd peer URLs and certificates name the old address`;
+            ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'fault', text: note });
+            throw new Error(note);
+          }
+          out[c] =
+            spec.kind === 'pause-container'
+              ? `unpaused, same pid ${now.pid}`
+              : `running again: pid ${b.pid} -> ${now.pid}, started ${now.startedAt}, same IP ${now.ipv4}`;
+        }
+        return out;
+      },
+    },
+  };
+}
+
+/** Concrete targets: node names for process/network faults, container names for container faults. */
+function resolveTargets(ctx: FaultContext, spec: FaultSpec, view: MembershipView): string[] {
+  switch (spec.kind) {
+    case 'network-partition':
+      return resolveSelector(spec.isolate, view, ctx.random);
+    case 'pause-container':
+    case 'stop-container':
+    case 'kill-container':
+      return spec.target.kind === 'load-balancer' ? [ctx.cluster.loadBalancer] : resolveSelector(spec.target.select, view, ctx.random);
+    default:
+      return resolveSelector(spec.target, view, ctx.random);
+  }
 }
 
 /** Inject a fault; the returned ActiveFault must be healed (use `await using`). */
 export async function injectFault(ctx: FaultContext, spec: FaultSpec): Promise<ActiveFault> {
   const view = await ctx.membership();
-  const targets = resolveSelector(selectorOf(spec), view, ctx.random);
+  const targets = resolveTargets(ctx, spec, view);
   const id = `${spec.kind}-${randomBytes(3).toString('hex')}`;
   const summary = `${describeFault(spec)} -> ${targets.join(', ')}`;
   const entryBase = { faultId: id, runId: ctx.runId, cluster: ctx.cluster.info.name, spec, targets, at: new Date().toISOString() };
@@ -179,6 +271,17 @@ export async function injectFault(ctx: FaultContext, spec: FaultSpec): Promise<A
     ctx.history.record({ kind: 'fault-injected', atMs: ctx.clock.nowMs(), issuedAtMs, faultId: id, summary: `${summary} (failed to apply)`, targets });
     const partial = activeFault(ctx, { id, spec, targets, issuedAtMs, injectedAtMs: ctx.clock.nowMs(), evidence: {} }, summary, {
       undo: async () => {
+        if (spec.kind === 'pause-container' || spec.kind === 'stop-container' || spec.kind === 'kill-container') {
+          for (const c of targets) {
+            const st = (await inspectContainer(c)).status;
+            if (st === 'paused') {
+              await docker(['unpause', c], { timeoutMs: 30_000 });
+            } else if (st === 'exited' || st === 'created') {
+              await docker(['start', c], { timeoutMs: 60_000 });
+            }
+          }
+          return;
+        }
         for (const n of targets) {
           await removeChain(n);
           await signalProcess(n, selectorProcess(spec), 'CONT');
@@ -211,7 +314,7 @@ function selectorProcess(spec: FaultSpec): string {
       return spec.process;
     case 'stop-static-pod':
       return spec.component;
-    case 'network-partition':
+    default:
       return 'etcd';
   }
 }

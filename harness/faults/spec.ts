@@ -13,7 +13,19 @@ export type FaultSpec =
   /** Sustained: SIGSTOP the process (a hang, not a crash); heal sends SIGCONT. */
   | { readonly kind: 'pause-process'; readonly target: NodeSelector; readonly process: ControlPlaneComponent }
   /** Sustained: drop traffic between the isolated nodes and the other control planes on `ports`. */
-  | { readonly kind: 'network-partition'; readonly isolate: NodeSelector; readonly ports: readonly number[] };
+  | { readonly kind: 'network-partition'; readonly isolate: NodeSelector; readonly ports: readonly number[] }
+  /** Sustained: `docker pause` (cgroup freezer) a whole node or the load balancer; heal unpauses. */
+  | { readonly kind: 'pause-container'; readonly target: ContainerTarget }
+  /** Sustained: `docker stop` (the image's stop signal, then SIGKILL); heal starts it again. */
+  | { readonly kind: 'stop-container'; readonly target: ContainerTarget }
+  /**
+   * `docker kill` (SIGKILL). kind runs its containers with --restart=on-failure:1, so Docker restarts
+   * a killed container once by itself; heal starts it if Docker did not.
+   */
+  | { readonly kind: 'kill-container'; readonly target: ContainerTarget };
+
+/** A whole container: kind's load balancer, or control-plane nodes chosen by role. */
+export type ContainerTarget = { readonly kind: 'load-balancer' } | { readonly kind: 'node'; readonly select: NodeSelector };
 
 export type FaultKind = FaultSpec['kind'];
 
@@ -40,11 +52,23 @@ export function describeFault(spec: FaultSpec): string {
       return `SIGSTOP ${spec.process} on ${describeSelector(spec.target)}`;
     case 'network-partition':
       return `partition ${describeSelector(spec.isolate)} from the other control planes (tcp ${spec.ports.join(',')})`;
+    case 'pause-container':
+      return `docker pause ${describeContainerTarget(spec.target)}`;
+    case 'stop-container':
+      return `docker stop ${describeContainerTarget(spec.target)}`;
+    case 'kill-container':
+      return `docker kill ${describeContainerTarget(spec.target)}`;
   }
+}
+
+export function describeContainerTarget(t: ContainerTarget): string {
+  return t.kind === 'load-balancer' ? 'the load balancer' : `the node of ${describeSelector(t.select)}`;
 }
 
 /** How to undo a fault, as data, so `npm run heal` can replay it after a crash. */
 export type HealStep =
   | { readonly kind: 'move-file'; readonly node: string; readonly from: string; readonly to: string }
   | { readonly kind: 'remove-chain'; readonly node: string }
-  | { readonly kind: 'signal'; readonly node: string; readonly process: string; readonly signal: 'CONT' };
+  | { readonly kind: 'signal'; readonly node: string; readonly process: string; readonly signal: 'CONT' }
+  | { readonly kind: 'docker-unpause'; readonly container: string }
+  | { readonly kind: 'docker-start'; readonly container: string };

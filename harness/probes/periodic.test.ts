@@ -1,88 +1,103 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { startRunClock } from './clock.js';
 import { startPeriodic } from './periodic.js';
 
-describe('startPeriodic', () => {
-  it('runs fast tasks at the fixed rate, one at a time', async () => {
-    const clock = startRunClock();
-    const starts: number[] = [];
-    let inFlight = 0;
-    let maxInFlight = 0;
+/** A fake time line: sleeping and working advance it; nothing depends on the host's timers. */
+function fakeTime() {
+  let t = 0;
+  const clock = startRunClock({ monotonicMs: () => t, wallClockMs: () => 0 });
+  return {
+    clock,
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+    sleep: async (ms: number) => {
+      t += ms;
+      await Promise.resolve();
+    },
+  };
+}
+
+/** Runs a worker until `n` tasks have started; returns their start times. */
+async function run(n: number, intervalMs: number, durationMs: (seq: number) => number): Promise<number[]> {
+  const time = fakeTime();
+  const starts: number[] = [];
+  let stop: () => Promise<void> = async () => undefined;
+  const done = new Promise<void>((resolve) => {
     const w = startPeriodic({
-      intervalMs: 20,
-      clock,
+      intervalMs,
+      clock: time.clock,
+      sleep: time.sleep,
       onError: (e) => {
         throw e;
       },
-      task: async () => {
-        starts.push(clock.nowMs());
-        inFlight += 1;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        await sleep(2);
-        inFlight -= 1;
-      },
-    });
-    await sleep(400);
-    await w.stop();
-    // One start per 20 ms slot: the grid keeps timer lateness from accumulating (measured against
-    // the real elapsed time, so a loaded machine does not make this flaky).
-    const elapsedMs = (starts.at(-1) ?? 0) - (starts[0] ?? 0);
-    expect(Math.abs(starts.length - 1 - elapsedMs / 20)).toBeLessThanOrEqual(2);
-    expect(starts.length).toBeGreaterThanOrEqual(10);
-    expect(maxInFlight).toBe(1);
-  });
-
-  it('starts the next task right after an overrun, without a catch-up burst', async () => {
-    const clock = startRunClock();
-    const starts: number[] = [];
-    const w = startPeriodic({
-      intervalMs: 20,
-      clock,
-      onError: () => undefined,
       task: async (seq) => {
-        starts.push(clock.nowMs());
-        await sleep(seq === 0 ? 100 : 1);
+        starts.push(time.now());
+        time.advance(durationMs(seq));
+        await Promise.resolve();
+        if (starts.length === n) {
+          void w.stop().then(resolve);
+        }
       },
     });
-    await sleep(200);
-    await w.stop();
-    const first = starts[0] ?? 0;
-    // After the 100 ms task the next one starts at once ...
-    expect((starts[1] ?? 0) - first).toBeGreaterThanOrEqual(99);
-    expect((starts[1] ?? 0) - first).toBeLessThan(130);
-    // ... and the 20 ms rhythm resumes from there: no burst of four make-up tasks.
-    const within40 = starts.filter((t) => t >= (starts[1] ?? 0) && t < (starts[1] ?? 0) + 39).length;
-    expect(within40).toBeLessThanOrEqual(2);
+    stop = () => w.stop();
+  });
+  await done;
+  await stop();
+  return starts;
+}
+
+describe('startPeriodic', () => {
+  it('starts tasks on a fixed grid, so slow-ish tasks do not stretch the period', async () => {
+    expect(await run(5, 100, () => 30)).toEqual([0, 100, 200, 300, 400]);
   });
 
-  it('stop() waits for the task in flight and is idempotent; a throwing task does not end the worker', async () => {
-    const clock = startRunClock();
-    let finished = 0;
-    let running = false;
+  it('starts the next task right after an overrun, then resumes the rhythm without a catch-up burst', async () => {
+    // Task 1 takes 350 ms (3.5 slots): task 2 starts at once, at 450, and the grid restarts there.
+    expect(await run(6, 100, (seq) => (seq === 1 ? 350 : 10))).toEqual([0, 100, 450, 550, 650, 750]);
+  });
+
+  it('has one task in flight at a time; stop() waits for it, is idempotent, and no task starts after it', async () => {
+    let release: () => void = () => undefined;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let started = 0;
     const errors: unknown[] = [];
     const w = startPeriodic({
       intervalMs: 10,
-      clock,
+      clock: startRunClock(),
       onError: (e) => errors.push(e),
       task: async (seq) => {
+        started += 1;
         if (seq === 0) {
           throw new Error('boom');
         }
-        running = true;
-        await sleep(30);
-        running = false;
-        finished += 1;
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        inFlight -= 1;
       },
     });
-    await sleep(25);
-    expect(running).toBe(true);
-    await Promise.all([w.stop(), w.stop()]);
-    expect(running).toBe(false);
-    expect(errors).toHaveLength(1);
-    const after = finished;
-    await sleep(50);
-    expect(finished).toBe(after);
+    while (inFlight === 0) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    let stopped = false;
+    const stopping = Promise.all([w.stop(), w.stop()]).then(() => {
+      stopped = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(stopped).toBe(false); // still waiting for the task in flight
+    release();
+    await stopping;
+    expect(inFlight).toBe(0);
+    expect(maxInFlight).toBe(1);
+    expect(errors).toHaveLength(1); // the throwing task did not end the worker
+    const after = started;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(started).toBe(after);
   });
 
   it('refuses a non-positive interval', () => {

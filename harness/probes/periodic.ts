@@ -26,7 +26,17 @@ export interface PeriodicOptions {
    */
   readonly task: (seq: number) => Promise<void>;
   readonly onError: (err: unknown) => void;
+  /** How to wait; defaults to node:timers/promises. Tests pass one that advances a fake clock. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+const realSleep = async (ms: number, signal: AbortSignal): Promise<void> => {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    // Aborted by stop(): the worker's loop condition ends it.
+  }
+};
 
 /** Starts a fixed-rate worker; the first task runs immediately. */
 export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
@@ -34,6 +44,7 @@ export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
     throw new Error(`intervalMs must be > 0, got ${opts.intervalMs}`);
   }
   const abort = new AbortController();
+  const wait = opts.sleep ?? realSleep;
   let stopped = false;
   const loop = async (): Promise<void> => {
     let seq = 0;
@@ -54,11 +65,7 @@ export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
         await new Promise<void>((r) => setImmediate(r));
         continue;
       }
-      try {
-        await sleep(nextStartMs - now, undefined, { signal: abort.signal });
-      } catch {
-        // Aborted by stop(): the loop condition ends the worker.
-      }
+      await wait(nextStartMs - now, abort.signal);
     }
   };
   const done = loop();

@@ -248,10 +248,10 @@ function newClient(endpoint: string, tls: Tls, serverName: string | undefined, e
     faultHandling: {
       host: () => noop,
       global: noop,
-      // Only etcd3's WatchBuilder uses it; our streams are one-shot (see startWatch), so it is a
-      // guard should anything ever go through the builder.
-      // etcd3 types this as an IBackoff but calls .next() on it first, as on a factory; the
-      // first backoff of a ConstantBackoff satisfies both.
+      // Only etcd3's WatchBuilder reconnects with it, and our streams do not go through it (see
+      // startWatch); a short constant is the safe choice should anything ever do so. etcd3 types
+      // it as an IBackoff but calls .next() on it first, like a factory: the first backoff of a
+      // ConstantBackoff is both.
       watchBackoff: new ConstantBackoff(200).next(),
     },
     ...extra,

@@ -37,3 +37,11 @@ describe('resolveSelector', () => {
     expect(() => resolveSelector({ kind: 'count', count: 4, includeLeader: false }, three, seededRandom(1))).toThrow(/cannot pick 4/);
   });
 });
+
+describe('lease-holder selector', () => {
+  it('targets the node whose instance holds the lease now, and refuses when nobody does', () => {
+    const view = { ...three, leaseHolders: { 'kube-scheduler': 'c-control-plane3', 'kube-controller-manager': undefined } };
+    expect(resolveSelector({ kind: 'lease-holder', lease: 'kube-scheduler' }, view, seededRandom(1))).toEqual(['c-control-plane3']);
+    expect(() => resolveSelector({ kind: 'lease-holder', lease: 'kube-controller-manager' }, view, seededRandom(1))).toThrow(/no control-plane node holds/);
+  });
+});

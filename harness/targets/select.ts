@@ -14,13 +14,17 @@ export type NodeSelector =
   /** a given number of members, never the leader first: followers, then the leader if needed. */
   | { readonly kind: 'count'; readonly count: number; readonly includeLeader: boolean }
   | { readonly kind: 'all' }
-  | { readonly kind: 'named'; readonly names: readonly string[] };
+  | { readonly kind: 'named'; readonly names: readonly string[] }
+  /** The control-plane node whose instance holds a leader-election Lease (kube-system/<lease>). */
+  | { readonly kind: 'lease-holder'; readonly lease: string };
 
 export interface MembershipView {
   /** Control-plane node names (etcd member names under kubeadm). */
   readonly members: readonly string[];
   /** The node whose etcd member leads, when there is a leader. */
   readonly leader: string | undefined;
+  /** Lease name -> node of its current holder (resolved only when a selector needs it). */
+  readonly leaseHolders?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Deterministic choice given a seeded random source: [0, 1). */
@@ -74,6 +78,13 @@ export function resolveSelector(selector: NodeSelector, view: MembershipView, ra
       return pick(selector.count, selector.includeLeader);
     case 'all':
       return members;
+    case 'lease-holder': {
+      const holder = view.leaseHolders?.[selector.lease];
+      if (holder === undefined || !members.includes(holder)) {
+        throw new SelectorError(`no control-plane node holds the lease ${selector.lease} right now`);
+      }
+      return [holder];
+    }
     case 'named': {
       const unknown = selector.names.filter((n) => !members.includes(n));
       if (unknown.length > 0) {
@@ -90,6 +101,8 @@ export function describeSelector(s: NodeSelector): string {
       return `${s.count} member${s.count === 1 ? '' : 's'}${s.includeLeader ? ' incl. the leader' : ''}`;
     case 'named':
       return s.names.join(', ');
+    case 'lease-holder':
+      return `the ${s.lease} lease holder`;
     default:
       return s.kind;
   }
