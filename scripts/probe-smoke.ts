@@ -69,17 +69,18 @@ async function waitForCluster(name: string): Promise<ClusterInfo> {
   throw new Error(`cluster ${name} did not show up within 2 minutes`);
 }
 
-/** Waits until every member reports the same leader and the LB's /readyz is ok. */
-async function waitForHealthy(targets: EtcdTargets, creds: KubeApiCredentials): Promise<void> {
+/** Waits until every member reports the same leader and /readyz is ok through the LB and on every apiserver. */
+async function waitForHealthy(targets: EtcdTargets, creds: KubeApiCredentials, apiservers: ReadonlyMap<string, string>): Promise<void> {
   const clients = openMemberClients(targets, 2_000);
   try {
     for (let attempt = 0; attempt < 36; attempt++) {
       const leaders = await Promise.all(clients.map((c) => c.client.status().then((s) => s.leaderId, () => 'down')));
-      const ready = await readyz(creds, { timeoutMs: 2_000 }).then((r) => r.ready, () => false);
-      if (ready && leaders.every((l) => l !== 'down' && l !== '0' && l === leaders[0])) {
+      const servers = [undefined, ...apiservers.values()];
+      const ready = await Promise.all(servers.map((serverUrl) => readyz(creds, { timeoutMs: 2_000, ...(serverUrl === undefined ? {} : { serverUrl }) }).then((r) => r.ready, () => false)));
+      if (ready.every(Boolean) && leaders.every((l) => l !== 'down' && l !== '0' && l === leaders[0])) {
         return;
       }
-      console.log(`waiting for a healthy cluster: leaders ${leaders.join(', ')}; API ready ${ready}`);
+      console.log(`waiting for a healthy cluster: etcd leaders ${leaders.join(', ')}; API ready (LB, then each apiserver) ${ready.join(', ')}`);
       await sleep(5_000);
     }
   } finally {
@@ -97,6 +98,12 @@ function childrenCpuMs(): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[13]) + Number(fields[14]);
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+const LOOP_DELAY_RESOLUTION_MS = 10;
+
+function lateMs(ns: number): string {
+  return Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS).toFixed(1);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -162,7 +169,7 @@ async function main(): Promise<number> {
     chosen.push(etcdMetricsProbe(ctx, { members: cluster.controlPlanes }));
   }
   const probes = new ProbeSet(chosen);
-  await waitForHealthy(access, creds);
+  await waitForHealthy(access, creds, apiservers);
 
   console.log(`cluster ${clusterName}: ${cluster.controlPlanes.join(', ')}; run ${runId}; probing for ${WARMUP_MS / 1000} s + ${seconds} s`);
   // The first seconds open connections (TLS handshakes) and warm the JIT; the window measured
@@ -172,7 +179,7 @@ async function main(): Promise<number> {
   await sleep(WARMUP_MS);
   const startupCpu = process.cpuUsage(startupCpu0);
   // How late this process's own event loop ran: separates harness lag from server latency.
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
   const cpu0 = process.cpuUsage();
   const children0 = childrenCpuMs();
@@ -220,55 +227,61 @@ async function main(): Promise<number> {
   }
 
   // Leader poller.
-  console.log('\nleader poller');
-  const idToMember = new Map<string, string>();
-  for (const o of history.leaderObservations()) {
-    if (o.memberId !== undefined) {
-      idToMember.set(o.memberId, o.member);
+  if (want('poller')) {
+    console.log('\nleader poller');
+    const idToMember = new Map<string, string>();
+    for (const o of history.leaderObservations()) {
+      if (o.memberId !== undefined) {
+        idToMember.set(o.memberId, o.member);
+      }
     }
-  }
-  for (const member of cluster.controlPlanes) {
-    const obs = history.leaderObservations(member).filter((o) => o.atMs >= startMs && o.atMs < startMs + windowMs);
-    const errs = history.statusErrors(member);
-    const rate = obs.length / seconds_;
-    const leaders = [...new Set(history.leaderObservations(member).map((o) => `${o.leaderId} (${idToMember.get(o.leaderId) ?? '?'}) term ${o.term}`))];
-    console.log(`  ${pad(member, 32)}${pad(obs.length, 5)} polls ${rate.toFixed(2)}/s, ${errs.length} errors; leader seen: ${leaders.join(', ')}`);
-    if (want('poller') && rate < 9) {
-      problems.push(`leader poller ${member}: ${rate.toFixed(2)} polls/s < 9`);
-    }
-    for (const e of errs.slice(0, 3)) {
-      problems.push(`status of ${member}: ${e.outcome}: ${e.error}`);
+    for (const member of cluster.controlPlanes) {
+      const obs = history.leaderObservations(member).filter((o) => o.atMs >= startMs && o.atMs < startMs + windowMs);
+      const errs = history.statusErrors(member);
+      const rate = obs.length / seconds_;
+      const leaders = [...new Set(history.leaderObservations(member).map((o) => `${o.leaderId} (${idToMember.get(o.leaderId) ?? '?'}) term ${o.term}`))];
+      console.log(`  ${pad(member, 32)}${pad(obs.length, 5)} polls ${rate.toFixed(2)}/s, ${errs.length} errors; leader seen: ${leaders.join(', ')}`);
+      if (rate < 9) {
+        problems.push(`leader poller ${member}: ${rate.toFixed(2)} polls/s < 9`);
+      }
+      for (const e of errs.slice(0, 3)) {
+        problems.push(`status of ${member}: ${e.outcome}: ${e.error}`);
+      }
     }
   }
 
   // Watch: every acknowledged etcd write in the watched range must have arrived.
-  const watchEvents = history.watchEvents();
-  const resets = history.ofKind('watch-reset');
-  const starts = history.ofKind('watch-start');
-  const delivered = new Set(watchEvents.map((e) => `${e.revision}/${e.key}`));
-  const firstFrom = starts[0]?.fromRevision ?? Number.POSITIVE_INFINITY;
-  const acked = history.operations({ probe: 'etcd-write', outcome: 'ok' }).filter((o) => (o.revision ?? 0) >= firstFrom);
-  const lastEventRev = Math.max(0, ...watchEvents.map((e) => e.revision));
-  const missed = acked.filter((o) => (o.revision ?? 0) <= lastEventRev && !delivered.has(`${o.revision}/${o.key}`));
-  console.log(`\nwatch via ${starts.map((s) => s.target).join(' -> ')}: ${watchEvents.length} events, ${resets.length} resets, ${missed.length} acknowledged writes missed (of ${acked.length})`);
-  if (resets.length > 0) {
-    problems.push(`watch reset: ${resets[0]?.error ?? ''}`);
-  }
-  if (missed.length > 0) {
-    problems.push(`watch missed ${missed.length} acknowledged writes`);
-  }
-  if (want('watch') && want('write') && watchEvents.length === 0) {
-    problems.push('watch delivered no events');
+  if (want('watch')) {
+    const watchEvents = history.watchEvents();
+    const resets = history.ofKind('watch-reset');
+    const starts = history.ofKind('watch-start');
+    const delivered = new Set(watchEvents.map((e) => `${e.revision}/${e.key}`));
+    const firstFrom = starts[0]?.fromRevision ?? Number.POSITIVE_INFINITY;
+    const acked = history.operations({ probe: 'etcd-write', outcome: 'ok' }).filter((o) => (o.revision ?? 0) >= firstFrom);
+    const lastEventRev = Math.max(0, ...watchEvents.map((e) => e.revision));
+    const missed = acked.filter((o) => (o.revision ?? 0) <= lastEventRev && !delivered.has(`${o.revision}/${o.key}`));
+    console.log(`\nwatch via ${starts.map((s) => s.target).join(' -> ')}: ${watchEvents.length} events, ${resets.length} resets, ${missed.length} acknowledged writes missed (of ${acked.length})`);
+    if (resets.length > 0) {
+      problems.push(`watch reset: ${resets[0]?.error ?? ''}`);
+    }
+    if (missed.length > 0) {
+      problems.push(`watch missed ${missed.length} acknowledged writes`);
+    }
+    if (want('write') && watchEvents.length === 0) {
+      problems.push('watch delivered no events');
+    }
   }
 
   // Metrics.
-  console.log('\netcd metrics');
-  for (const member of cluster.controlPlanes) {
-    const samples = history.metrics().filter((m) => m.member === member);
-    const last = (name: string): string => String(samples.filter((s) => s.name === name).at(-1)?.value ?? '-');
-    console.log(`  ${pad(member, 32)}${samples.length} samples; leader_changes_seen_total ${last('etcd_server_leader_changes_seen_total')}, is_leader ${last('etcd_server_is_leader')}`);
-    if (want('metrics') && samples.length === 0) {
-      problems.push(`no metric samples from ${member}`);
+  if (want('metrics')) {
+    console.log('\netcd metrics');
+    for (const member of cluster.controlPlanes) {
+      const samples = history.metrics().filter((m) => m.member === member);
+      const last = (name: string): string => String(samples.filter((s) => s.name === name).at(-1)?.value ?? '-');
+      console.log(`  ${pad(member, 32)}${samples.length} samples; leader_changes_seen_total ${last('etcd_server_leader_changes_seen_total')}, is_leader ${last('etcd_server_is_leader')}`);
+      if (samples.length === 0) {
+        problems.push(`no metric samples from ${member}`);
+      }
     }
   }
 
@@ -299,7 +312,8 @@ async function main(): Promise<number> {
   // CPU time per operation grows when the host is oversubscribed (cache and SMT contention), so the
   // figure is only comparable between runs at similar load.
   console.log(
-    `event-loop delay of this process in the window: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
+    // The histogram's samples include its 10 ms sampling period; what is left is lateness.
+    `event-loop lateness of this process in the window: p50 ${lateMs(loopDelay.percentile(50))} ms, p99 ${lateMs(loopDelay.percentile(99))} ms, max ${lateMs(loopDelay.max)} ms`,
   );
   console.log(`host: ${availableParallelism()} CPUs, 1-minute load average ${load0.toFixed(1)} at the window start, ${load1.toFixed(1)} at its end`);
 

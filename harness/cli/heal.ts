@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCluster, type ClusterInfo } from '../cluster/cluster-handle.js';
-import { markDirty } from '../cluster/dirty.js';
+import { clearDirty, dirtyReason, markDirty } from '../cluster/dirty.js';
 import { openEtcdAccess } from '../cluster/etcd-access.js';
 import { waitForHealthy } from '../cluster/health.js';
 import { config } from '../config.js';
@@ -30,6 +30,11 @@ async function main(): Promise<number> {
     markDirty(CLUSTER, `npm run heal could not restore the baseline: ${health.problems.join('; ')}`);
     console.error(`error: the cluster is not back at its baseline (${health.problems.join('; ')}): it is marked dirty and \`npm run cluster -- up\` will recreate it`);
     return 1;
+  }
+  if (dirtyReason(CLUSTER) !== undefined) {
+    // The baseline holds again (a slow restart finished after a heal gave up): no need to recreate.
+    clearDirty(CLUSTER);
+    console.log('cleared the dirty mark: the cluster is back at its baseline');
   }
   console.log(`cluster ${CLUSTER} is at its baseline (etcd leader: ${health.leader ?? 'none'})`);
   return 0;

@@ -53,6 +53,8 @@ export function createFaultContext(o: {
     journal: FaultJournal.forCluster(o.cluster.info.name),
     random: o.random,
     membership: () => liveMembership(o.cluster, o.etcd),
-    healTimeoutMs: o.healTimeoutMs ?? 180_000,
+    // Above the kubelet's 5-minute cap on crash-loop back-off: a member killed several times in a
+    // run is restarted only after 10, 20, 40 ... 300 s, and the heal must wait for it.
+    healTimeoutMs: o.healTimeoutMs ?? 360_000,
   };
 }

@@ -20,7 +20,7 @@ export const DEFAULT_ETCD_METRICS = ['etcd_server_leader_changes_seen_total', 'e
 export interface EtcdMetricsProbeOptions {
   /** Control-plane node (container) names to scrape. */
   readonly members: readonly string[];
-  /** Default 2 s per member. */
+  /** Default 5 s per member: the cross-check compares counters before and after a fault. */
   readonly intervalMs?: number;
   /** Default 3 s (curl itself gives up after 2 s). */
   readonly timeoutMs?: number;
@@ -75,7 +75,7 @@ export function etcdMetricsProbe(ctx: ProbeContext, opts: EtcdMetricsProbeOption
       started = true;
       workers = opts.members.map((member) =>
         startPeriodic({
-          intervalMs: opts.intervalMs ?? 2_000,
+          intervalMs: opts.intervalMs ?? 5_000,
           clock: ctx.clock,
           task: () => scrapeOnce(member),
           onError: (err) => ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: name, text: `worker ${member}: ${errorText(err)}` }),

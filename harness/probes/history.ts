@@ -182,6 +182,121 @@ export interface Note {
   readonly text: string;
 }
 
+/**
+ * One successful read of a leader-election Lease (coordination.k8s.io/v1), e.g.
+ * kube-system/kube-scheduler. The times are the holder's own wall-clock stamps, as written into the
+ * Lease; `atMs` is the run clock when the answer arrived.
+ */
+export interface LeaseObservation {
+  readonly kind: 'lease';
+  readonly atMs: number;
+  readonly namespace: string;
+  /** metadata.name, e.g. 'kube-controller-manager'. */
+  readonly lease: string;
+  /** spec.holderIdentity; '' when nobody holds it (never acquired, or released on a clean stop). */
+  readonly holder: string;
+  /** spec.leaseTransitions. */
+  readonly transitions?: number;
+  readonly renewTimeIso?: string;
+  readonly acquireTimeIso?: string;
+  /** spec.leaseDurationSeconds (1 in a record written by a release). */
+  readonly durationS?: number;
+  /** Who answered: 'lb' or the node name of the apiserver asked directly. */
+  readonly via: string;
+}
+
+/** Which poller a PollError belongs to: the kind of observation the poll would have produced. */
+export type PollerKind = 'lease' | 'node' | 'lb-backend' | 'endpoints' | 'pods';
+
+/**
+ * A poll of an observer (leases, nodes, haproxy stats, endpoints, pods) that got no answer from
+ * anyone it tried. Drawn as "unreachable" on that poller's lanes; never counted as a state.
+ */
+export interface PollError {
+  readonly kind: 'poll-error';
+  readonly atMs: number;
+  readonly poller: PollerKind;
+  /** What was polled, e.g. 'kube-system' (leases), 'nodes', the LB node name, 'default/kubernetes'. */
+  readonly target: string;
+  readonly outcome: 'fail' | 'unknown';
+  readonly error: string;
+}
+
+/** A failed lease poll (a PollError of the lease observer). */
+export type LeaseError = PollError & { readonly poller: 'lease' };
+
+/** A node's Ready condition as listed by the API at one instant. */
+export interface NodeConditionObservation {
+  readonly kind: 'node';
+  readonly atMs: number;
+  readonly node: string;
+  /** status.conditions[Ready].status ('Unknown' when the node controller lost the kubelet's heartbeat). */
+  readonly ready: 'True' | 'False' | 'Unknown';
+  readonly reason?: string;
+  /** The condition's lastTransitionTime (wall clock of the writer). */
+  readonly lastTransitionIso?: string;
+  readonly lastHeartbeatIso?: string;
+  /** The node's InternalIP: a change across a restart is kind#1689. */
+  readonly internalIp?: string;
+  /** Who answered: 'lb' or the node name of the apiserver asked directly. */
+  readonly via?: string;
+}
+
+/** One backend server's state in the load balancer's own stats (haproxy `show stat`). */
+export interface BackendStateObservation {
+  readonly kind: 'lb-backend';
+  readonly atMs: number;
+  /** The load balancer (its node/container name). */
+  readonly lb: string;
+  /** haproxy's server name: kind names them after the control-plane nodes. */
+  readonly server: string;
+  /** As haproxy reports it: 'UP', 'DOWN', 'UP 1/3' (going down), 'DOWN 1/2' (coming up), 'MAINT', 'no check'. */
+  readonly status: string;
+  /** Last health check result, e.g. 'L7OK', 'L4CON', 'L7STS'. */
+  readonly checkStatus?: string;
+  readonly lastChangeS?: number;
+  readonly downTransitions?: number;
+}
+
+/** The addresses of a Service's endpoints (for `default/kubernetes`: the live apiservers). */
+export interface EndpointsObservation {
+  readonly kind: 'endpoints';
+  readonly atMs: number;
+  /** '<namespace>/<name>', e.g. 'default/kubernetes'. */
+  readonly service: string;
+  /** Ready addresses, sorted. */
+  readonly addresses: readonly string[];
+  readonly notReadyAddresses?: readonly string[];
+  /** Who answered: 'lb' or a node name. */
+  readonly via: string;
+  readonly source?: 'endpointslices' | 'endpoints';
+}
+
+/** One pod in a PodSnapshot. */
+export interface PodState {
+  readonly name: string;
+  readonly uid: string;
+  readonly node?: string;
+  readonly phase: string;
+  /** Sum of the containers' restartCount. */
+  readonly restarts: number;
+  readonly ready: boolean;
+  /** deletionTimestamp set (being deleted or evicted). */
+  readonly deleting: boolean;
+  /** Kind/name of the first owner, e.g. 'ReplicaSet/echo-7c9f'. */
+  readonly owner?: string;
+}
+
+/** The pods of a namespace (or label selector) at one instant: compared before and after a fault. */
+export interface PodSnapshot {
+  readonly kind: 'pods';
+  readonly atMs: number;
+  readonly namespace: string;
+  readonly selector?: string;
+  readonly pods: readonly PodState[];
+  readonly via?: string;
+}
+
 /** Everything a history can hold. */
 export type HistoryEntry =
   | OperationEntry
@@ -194,7 +309,13 @@ export type HistoryEntry =
   | WatchReset
   | ReadSnapshot
   | MetricSample
-  | Note;
+  | Note
+  | LeaseObservation
+  | PollError
+  | NodeConditionObservation
+  | BackendStateObservation
+  | EndpointsObservation
+  | PodSnapshot;
 
 /** The discriminant values of HistoryEntry. */
 export type HistoryEntryKind = HistoryEntry['kind'];
@@ -478,6 +599,51 @@ export class History {
     return this.ofKind('metric').filter((m) => name === undefined || m.name === name);
   }
 
+  /** Lease observations, optionally of one lease (by name). */
+  leaseObservations(lease?: string): readonly LeaseObservation[] {
+    return this.ofKind('lease').filter((o) => lease === undefined || o.lease === lease);
+  }
+
+  /** Names of the observed leases, in order of first appearance. */
+  leaseNames(): readonly string[] {
+    return distinct(this.ofKind('lease').map((o) => o.lease));
+  }
+
+  /** Failed polls, optionally of one poller. */
+  pollErrors(poller?: PollerKind): readonly PollError[] {
+    return this.ofKind('poll-error').filter((e) => poller === undefined || e.poller === poller);
+  }
+
+  /** Node Ready observations, optionally of one node. */
+  nodeObservations(node?: string): readonly NodeConditionObservation[] {
+    return this.ofKind('node').filter((o) => node === undefined || o.node === node);
+  }
+
+  /** Nodes seen by the node poller, in order of first appearance. */
+  observedNodes(): readonly string[] {
+    return distinct(this.ofKind('node').map((o) => o.node));
+  }
+
+  /** Load-balancer backend states, optionally of one server. */
+  backendStates(server?: string): readonly BackendStateObservation[] {
+    return this.ofKind('lb-backend').filter((o) => server === undefined || o.server === server);
+  }
+
+  /** Backend servers seen in the load balancer's stats, in order of first appearance. */
+  backendServers(): readonly string[] {
+    return distinct(this.ofKind('lb-backend').map((o) => o.server));
+  }
+
+  /** Endpoints observations, optionally of one service ('default/kubernetes'). */
+  endpointsObservations(service?: string): readonly EndpointsObservation[] {
+    return this.ofKind('endpoints').filter((o) => service === undefined || o.service === service);
+  }
+
+  /** Pod snapshots, optionally of one namespace, in recorded order. */
+  podSnapshots(namespace?: string): readonly PodSnapshot[] {
+    return this.ofKind('pods').filter((p) => namespace === undefined || p.namespace === namespace);
+  }
+
   /** Earliest timestamp in the history (0 when empty: the run clock starts at 0). */
   startMs(): number {
     let min = Number.POSITIVE_INFINITY;
@@ -516,6 +682,10 @@ function entryTimes(e: HistoryEntry): number[] {
   }
 }
 
+function distinct(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
     for (const v of Object.values(value)) {
@@ -530,7 +700,7 @@ function deepFreeze<T>(value: T): T {
 // Hand-written rather than a schema library: the shapes are small, and a stored history that does
 // not parse must say which field on which line is wrong.
 
-type FieldType = 'string' | 'number' | 'string[]' | 'outcome' | 'entries' | 'prefix-read' | 'enum';
+type FieldType = 'string' | 'number' | 'string[]' | 'outcome' | 'entries' | 'prefix-read' | 'enum' | 'pods' | 'boolean';
 interface FieldSpec {
   readonly type: FieldType;
   readonly optional?: boolean;
@@ -600,6 +770,64 @@ const SCHEMAS: { readonly [K in HistoryEntryKind]: Readonly<Record<string, Field
   },
   metric: { atMs: req('number'), member: req('string'), name: req('string'), value: req('number') },
   note: { atMs: req('number'), source: req('string'), text: req('string') },
+  lease: {
+    atMs: req('number'),
+    namespace: req('string'),
+    lease: req('string'),
+    holder: req('string'),
+    transitions: opt('number'),
+    renewTimeIso: opt('string'),
+    acquireTimeIso: opt('string'),
+    durationS: opt('number'),
+    via: req('string'),
+  },
+  'poll-error': {
+    atMs: req('number'),
+    poller: oneOf(['lease', 'node', 'lb-backend', 'endpoints', 'pods']),
+    target: req('string'),
+    outcome: oneOf(['fail', 'unknown']),
+    error: req('string'),
+  },
+  node: {
+    atMs: req('number'),
+    node: req('string'),
+    ready: oneOf(['True', 'False', 'Unknown']),
+    reason: opt('string'),
+    lastTransitionIso: opt('string'),
+    lastHeartbeatIso: opt('string'),
+    internalIp: opt('string'),
+    via: opt('string'),
+  },
+  'lb-backend': {
+    atMs: req('number'),
+    lb: req('string'),
+    server: req('string'),
+    status: req('string'),
+    checkStatus: opt('string'),
+    lastChangeS: opt('number'),
+    downTransitions: opt('number'),
+  },
+  endpoints: {
+    atMs: req('number'),
+    service: req('string'),
+    addresses: req('string[]'),
+    notReadyAddresses: opt('string[]'),
+    via: req('string'),
+    source: oneOf(['endpointslices', 'endpoints'], true),
+  },
+  pods: { atMs: req('number'), namespace: req('string'), selector: opt('string'), pods: req('pods'), via: opt('string') },
+};
+
+// Fields of one pod in a PodSnapshot.
+const POD_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  name: req('string'),
+  uid: req('string'),
+  node: opt('string'),
+  phase: req('string'),
+  restarts: req('number'),
+  ready: req('boolean'),
+  deleting: req('boolean'),
+  owner: opt('string'),
 };
 
 function FAULT_SCHEMA(): Readonly<Record<string, FieldSpec>> {
@@ -637,6 +865,11 @@ function checkField(name: string, spec: FieldSpec, v: unknown): void {
         bad('an array of strings');
       }
       return;
+    case 'boolean':
+      if (typeof v !== 'boolean') {
+        bad('a boolean');
+      }
+      return;
     case 'outcome':
       if (v !== 'ok' && v !== 'fail' && v !== 'unknown') {
         bad("'ok' | 'fail' | 'unknown'");
@@ -670,6 +903,35 @@ function checkField(name: string, spec: FieldSpec, v: unknown): void {
       const o = v as Record<string, unknown>;
       checkField(`${name}.revision`, req('number'), o['revision']);
       checkField(`${name}.entries`, req('entries'), o['entries']);
+      return;
+    }
+    case 'pods': {
+      if (!Array.isArray(v)) {
+        bad('an array of pods');
+      }
+      (v as unknown[]).forEach((pod, i) => {
+        if (!isRecord(pod)) {
+          bad('an array of pod objects');
+        }
+        const o = pod as Record<string, unknown>;
+        for (const [k, spec] of Object.entries(POD_FIELDS)) {
+          if (o[k] === undefined) {
+            if (spec.optional !== true) {
+              throw new HistoryFormatError(`field ${name}[${i}]: missing ${k}`);
+            }
+            continue;
+          }
+          checkField(`${name}[${i}].${k}`, spec, o[k]);
+        }
+        for (const k of Object.keys(o)) {
+          if (!(k in POD_FIELDS)) {
+            throw new HistoryFormatError(`field ${name}[${i}]: unknown field ${k}`);
+          }
+        }
+        if (!Number.isInteger(o['restarts']) || (o['restarts'] as number) < 0) {
+          throw new HistoryFormatError(`field ${name}[${i}].restarts: expected a whole number >= 0`);
+        }
+      });
       return;
     }
   }

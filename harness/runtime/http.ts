@@ -5,6 +5,11 @@
  */
 import { request } from 'node:http';
 
+/** The request got no answer within its deadline (a probe records it as `unknown`, not `fail`). */
+export class HttpTimeoutError extends Error {
+  override readonly name = 'HttpTimeoutError';
+}
+
 export interface HttpAnswer {
   readonly status: number;
   readonly body: string;
@@ -24,7 +29,7 @@ export function httpGet(url: string, timeoutMs: number): Promise<HttpAnswer> {
         reject(e);
       });
     });
-    const timer = setTimeout(() => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => req.destroy(new HttpTimeoutError(`GET ${url}: no answer within ${timeoutMs} ms`)), timeoutMs);
     req.on('error', (e) => {
       clearTimeout(timer);
       reject(e);

@@ -121,7 +121,13 @@ export function parseStatusBody(body: string): { reason?: string; message?: stri
  */
 export function kubeRequest(
   creds: KubeApiCredentials,
-  req: { readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'; readonly path: string; readonly body?: unknown } & KubeCallOptions,
+  req: {
+    readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    readonly path: string;
+    readonly body?: unknown;
+    /** Content type of the body; default application/json (a PATCH needs a patch type, e.g. server-side apply). */
+    readonly contentType?: string;
+  } & KubeCallOptions,
 ): Promise<KubeResponse> {
   const base = new URL(req.serverUrl ?? creds.serverUrl);
   const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
@@ -164,7 +170,7 @@ export function kubeRequest(
         headers: {
           accept: 'application/json',
           connection: 'close',
-          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          ...(payload === undefined ? {} : { 'content-type': req.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) }),
           ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
         },
       },
@@ -196,7 +202,7 @@ export function kubeRequest(
 }
 
 /** Throws a classified KubeApiError unless the status is 2xx (or one of `alsoOk`). */
-function expectStatus(res: KubeResponse, effect: KubeEffect, what: string, alsoOk: readonly number[] = []): void {
+export function expectStatus(res: KubeResponse, effect: KubeEffect, what: string, alsoOk: readonly number[] = []): void {
   const outcome = classifyKubeStatus(res.status, effect);
   if (outcome === 'ok' || alsoOk.includes(res.status)) {
     return;
@@ -205,7 +211,8 @@ function expectStatus(res: KubeResponse, effect: KubeEffect, what: string, alsoO
   throw new KubeApiError(outcome, short(`${what}: HTTP ${res.status}${s.reason !== undefined ? ` ${s.reason}` : ''}: ${s.message ?? res.body}`), res.status, s.reason);
 }
 
-function parseJson<T>(res: KubeResponse, what: string): T {
+/** The body of a 2xx answer as JSON; a non-JSON body is `unknown` (something else answered). */
+export function parseJson<T>(res: KubeResponse, what: string): T {
   try {
     return JSON.parse(res.body) as T;
   } catch {
@@ -332,7 +339,17 @@ export interface LeaseView {
   readonly name: string;
   readonly holderIdentity?: string;
   readonly leaseTransitions?: number;
+  /** RFC 3339 with microseconds, written by the holder from its own clock. */
   readonly renewTime?: string;
+  readonly acquireTime?: string;
+  readonly leaseDurationSeconds?: number;
+  /** metadata.labels: apiserver identity leases carry `apiserver.kubernetes.io/identity`. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+interface LeaseItem {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: { holderIdentity?: string; leaseTransitions?: number; renewTime?: string; acquireTime?: string; leaseDurationSeconds?: number };
 }
 
 /** Lists Leases in a namespace (kube-system holds the control-plane leader leases). */
@@ -340,11 +357,14 @@ export async function listLeases(creds: KubeApiCredentials, ns: string, opts: Ku
   const what = `list leases ${ns}`;
   const res = await kubeRequest(creds, { method: 'GET', path: `/apis/coordination.k8s.io/v1/namespaces/${enc(ns)}/leases`, ...opts });
   expectStatus(res, 'read', what);
-  const list = parseJson<{ items?: { metadata?: ObjectMeta; spec?: { holderIdentity?: string; leaseTransitions?: number; renewTime?: string } }[] }>(res, what);
+  const list = parseJson<{ items?: LeaseItem[] }>(res, what);
   return (list.items ?? []).map((l) => ({
     name: l.metadata?.name ?? '',
     ...(l.spec?.holderIdentity === undefined ? {} : { holderIdentity: l.spec.holderIdentity }),
     ...(l.spec?.leaseTransitions === undefined ? {} : { leaseTransitions: l.spec.leaseTransitions }),
     ...(l.spec?.renewTime === undefined ? {} : { renewTime: l.spec.renewTime }),
+    ...(l.spec?.acquireTime === undefined ? {} : { acquireTime: l.spec.acquireTime }),
+    ...(l.spec?.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: l.spec.leaseDurationSeconds }),
+    ...(l.metadata?.labels === undefined ? {} : { labels: l.metadata.labels }),
   }));
 }
