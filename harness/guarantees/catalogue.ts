@@ -36,6 +36,7 @@ import {
   ETCD_DOCS_VERSION,
   ETCD_FAILURES,
   ETCD_FAQ,
+  ETCD_EMBED_CLOSE,
   ETCD_SERVER_STOP,
   ETCD_TUNING,
   RAFT_SOURCE,
@@ -157,9 +158,9 @@ const DEFINITIONS: readonly Definition[] = [
   {
     id: 'etcd-quorum.graceful-leader-stop-transfers-leadership',
     statement: () =>
-      'A leader stopped with SIGTERM hands leadership to a peer instead of leaving the cluster to wait for an election, so the write gap is short.',
+      'A leader stopped with SIGTERM hands leadership to a peer instead of leaving the cluster to wait for an election, so the write gap is short (etcd first drains its client connections, for up to its request timeout per listener).',
     source: ETCD_SERVER_STOP,
-    alsoSee: [RAFT_SOURCE, ETCD_FAILURES],
+    alsoSee: [ETCD_EMBED_CLOSE, RAFT_SOURCE, ETCD_FAILURES],
     thresholds: [...RATES, 'maxLeaderTransferMs', 'maxGracefulWriteOutageMs'],
     check: checkGracefulLeaderStopTransfers,
   },

@@ -339,8 +339,15 @@ function leaderReplaced(graceful: boolean): EtcdQuorumCheck {
         const writes = history.operations({ probe: ctx.names.etcdWrite });
         const elections: number[] = [];
         const writeGaps: number[] = [];
+        // Graceful only: how long after the old process was confirmed gone the new leader appeared.
+        // A transfer happens BEFORE the process exits (<= 0, up to the exit detection lag); an
+        // election cannot come sooner than one election timeout after it.
+        const afterExit: number[] = [];
         for (const f of history.faultWindows()) {
           const e = electionAfter(obs, f.issuedAtMs);
+          if (graceful && e.next !== undefined) {
+            afterExit.push(e.next.atMs - f.injectedAtMs);
+          }
           if (e.electionMs === undefined) {
             const observedFor = history.endMs() - f.issuedAtMs;
             return observedFor >= bound
@@ -379,6 +386,15 @@ function leaderReplaced(graceful: boolean): EtcdQuorumCheck {
           [`${writeName}Max`]: w.max,
         };
         const limits = { [electionName]: bound, [graceful ? 'maxGracefulWriteOutageMs' : 'maxFirstWriteAfterLeaderLossMs']: writeBound };
+        if (graceful) {
+          const worstAfterExit = Math.max(...afterExit);
+          const maxAfterExit = ctx.timers.worstCase.electionTimeoutMs / 2;
+          Object.assign(measured, { newLeaderAfterExitMsMax: worstAfterExit });
+          Object.assign(limits, { maxNewLeaderAfterExitMs: maxAfterExit });
+          if (worstAfterExit > maxAfterExit) {
+            return verdict(g.id, 'fail', `the new leader appeared ${ms(worstAfterExit)} after the old process exited: an election, not a handover (a handover happens before the exit)`, measured, limits);
+          }
+        }
         if (e.max > bound) {
           return verdict(g.id, 'fail', `${graceful ? 'leadership transfer' : 'election'} took up to ${ms(e.max)}, over the ${ms(bound)} bound`, measured, limits);
         }

@@ -29,7 +29,8 @@ const KUBEADM_ETCD_COMMAND = [
 describe('parseEtcdFlags', () => {
   it('falls back to the documented defaults when kubeadm sets no timers', () => {
     const f = parseEtcdFlags(KUBEADM_ETCD_COMMAND);
-    expect(f.timers).toEqual({ heartbeatIntervalMs: 100, electionTimeoutMs: 1_000 });
+    // kubeadm listens on 127.0.0.1 and the node IP: two listeners to drain on SIGTERM.
+    expect(f.timers).toEqual({ heartbeatIntervalMs: 100, electionTimeoutMs: 1_000, clientListeners: 2 });
     expect(f.timerSources).toEqual({ heartbeatIntervalMs: 'default', electionTimeoutMs: 'default' });
     expect(f.name).toBe('ha-3cp-control-plane3');
     expect(f.initialCluster?.map((m) => m.name)).toEqual(['ha-3cp-control-plane', 'ha-3cp-control-plane2', 'ha-3cp-control-plane3']);
@@ -41,10 +42,12 @@ describe('parseEtcdFlags', () => {
     expect(parseEtcdFlags(['etcd', '--heartbeat-interval=250', '--election-timeout', '2500']).timers).toEqual({
       heartbeatIntervalMs: 250,
       electionTimeoutMs: 2_500,
+      clientListeners: 1,
     });
     expect(parseEtcdFlags(['-heartbeat-interval', '50', '-election-timeout=500']).timers).toEqual({
       heartbeatIntervalMs: 50,
       electionTimeoutMs: 500,
+      clientListeners: 1,
     });
     expect(parseEtcdFlags(['etcd', '--election-timeout=1200', '--election-timeout=3000']).timers.electionTimeoutMs).toBe(3_000);
   });
@@ -92,7 +95,7 @@ describe('timerConsensus', () => {
       c: { heartbeatIntervalMs: 250, electionTimeoutMs: 2_500 },
     });
     expect(c.consistent).toBe(false);
-    expect(c.worstCase).toEqual({ heartbeatIntervalMs: 250, electionTimeoutMs: 2_500 });
+    expect(c.worstCase).toEqual({ heartbeatIntervalMs: 250, electionTimeoutMs: 2_500, clientListeners: 1 });
     expect(c.variants.map((v) => v.members)).toEqual([['a', 'b'], ['c']]);
   });
 

@@ -11,6 +11,12 @@
 export interface EtcdTimers {
   readonly heartbeatIntervalMs: number;
   readonly electionTimeoutMs: number;
+  /**
+   * How many client URLs etcd listens on (`--listen-client-urls`; kubeadm sets two). On SIGTERM etcd
+   * drains each listener's gRPC server for up to its request timeout BEFORE it hands leadership over
+   * (server/embed/etcd.go Close), so this multiplies the graceful-stop bound. Default 1.
+   */
+  readonly clientListeners?: number;
 }
 
 /**
@@ -137,8 +143,10 @@ export function parseEtcdFlags(commandArgs: readonly string[], env: Readonly<Rec
   }
   const name = values['name'];
   const initial = values['initial-cluster'];
+  const listenClientUrls = values['listen-client-urls'] ?? env['ETCD_LISTEN_CLIENT_URLS'];
+  const clientListeners = listenClientUrls === undefined ? 1 : listenClientUrls.split(',').filter((u) => u.trim() !== '').length;
   return {
-    timers: { heartbeatIntervalMs, electionTimeoutMs },
+    timers: { heartbeatIntervalMs, electionTimeoutMs, clientListeners },
     timerSources: { heartbeatIntervalMs: hbSource, electionTimeoutMs: etSource },
     ...(name === undefined ? {} : { name }),
     ...(initial === undefined ? {} : { initialCluster: parseInitialCluster(initial) }),
@@ -180,6 +188,7 @@ export function timerConsensus(byMember: Readonly<Record<string, EtcdTimers>>): 
     worstCase: {
       heartbeatIntervalMs: Math.max(...entries.map(([, t]) => t.heartbeatIntervalMs)),
       electionTimeoutMs: Math.max(...entries.map(([, t]) => t.electionTimeoutMs)),
+      clientListeners: Math.max(...entries.map(([, t]) => t.clientListeners ?? 1)),
     },
     variants,
   };

@@ -18,4 +18,6 @@ export const ETCD_API_GUARANTEES = 'https://etcd.io/docs/v3.6/learning/api_guara
 /** raft: randomised election timeout in [ET, 2ET), CheckQuorum, leader transfer abort after ET. */
 export const RAFT_SOURCE = 'https://github.com/etcd-io/raft/blob/v3.6.0/raft.go';
 /** etcd server: Stop() transfers leadership before stopping a leader (SIGTERM path). */
-export const ETCD_SERVER_STOP = 'https://github.com/etcd-io/etcd/blob/v3.5.16/server/etcdserver/server.go';
+export const ETCD_SERVER_STOP = 'https://github.com/etcd-io/etcd/blob/v3.6.5/server/etcdserver/server.go';
+/** embed.Etcd.Close: drains client gRPC servers (request timeout each) before Server.Stop transfers leadership. */
+export const ETCD_EMBED_CLOSE = 'https://github.com/etcd-io/etcd/blob/v3.6.5/server/embed/etcd.go';

@@ -110,15 +110,18 @@ export function deriveEtcdThresholds(
     }
   }
   const maxElectionMs = 2 * et + 2 * hb + poll + a.schedulingMs;
+  const listeners = timers.clientListeners ?? 1;
+  const requestTimeoutMs = 5_000 + 2 * et;
+  const drainMs = listeners * requestTimeoutMs;
   const maxFirstWriteAfterLeaderLossMs = maxElectionMs + wt + wi;
   const values: EtcdQuorumThresholds = {
     maxElectionMs,
     maxFirstWriteAfterLeaderLossMs,
     maxFollowerLossOutageMs: et + wi,
     maxMinorityLossOutageMs: maxFirstWriteAfterLeaderLossMs,
-    // No scheduling allowance here: a transfer slower than one election timeout is indistinguishable
-    // from an ordinary election, which is exactly what this bound must tell apart.
-    maxLeaderTransferMs: et + poll,
+    // etcd 3.6 drains each client listener for up to its request timeout (5 s + 2 x ET) BEFORE it
+    // transfers leadership (server/embed/etcd.go Close); the transfer itself takes < 1 ET.
+    maxLeaderTransferMs: drainMs + et + poll,
     maxGracefulWriteOutageMs: et + wt + wi + a.schedulingMs,
     maxStepDownMs: 2 * et + poll + a.schedulingMs,
     maxResumeAfterHealMs: maxFirstWriteAfterLeaderLossMs,
@@ -131,7 +134,7 @@ export function deriveEtcdThresholds(
     maxFirstWriteAfterLeaderLossMs: `election bound ${maxElectionMs} + write timeout ${wt} (a write forwarded to the dead leader hangs) + write interval ${wi}`,
     maxFollowerLossOutageMs: `election timeout ${et} (no election is needed) + write interval ${wi}`,
     maxMinorityLossOutageMs: `as for leader loss (${maxFirstWriteAfterLeaderLossMs}): the lost minority may include the leader`,
-    maxLeaderTransferMs: `election timeout ${et} (raft aborts a transfer not done within one; slower would look like an election) + poll interval ${poll}`,
+    maxLeaderTransferMs: `${listeners} client listener(s) x request timeout ${requestTimeoutMs} (5 s + 2 x election timeout: etcd drains its gRPC servers for up to this long before handing leadership over) + election timeout ${et} (raft aborts a transfer not done within one) + poll interval ${poll}`,
     maxGracefulWriteOutageMs: `election timeout ${et} + write timeout ${wt} + write interval ${wi} + scheduling ${s}`,
     maxStepDownMs: `2 x election timeout ${et} (CheckQuorum checks once per election timeout) + poll interval ${poll} + scheduling ${s}`,
     maxResumeAfterHealMs: `as for leader loss (${maxFirstWriteAfterLeaderLossMs}): an election may follow the restart`,
