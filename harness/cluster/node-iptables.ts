@@ -42,10 +42,10 @@ export function partitionRules(peers: readonly string[], ports: readonly number[
 /**
  * Drop TCP traffic between this node and `peers` on `ports`, in both directions, in ONE atomic
  * iptables-restore (the partition starts at one instant, not rule by rule across several execs).
- * Any earlier chain of ours is removed first so the jumps are not doubled.
+ * The caller makes sure no chain of ours is left (the pre-fault health check refuses a node that
+ * still has one), so the jumps are never doubled.
  */
 export async function isolateFromPeers(node: string, peers: readonly string[], ports: readonly number[]): Promise<void> {
-  await removeChain(node);
   await execInContainer(node, ['iptables-restore', '-w', '5', '--noflush'], { timeoutMs: T, stdin: partitionRules(peers, ports) });
 }
 

@@ -43,7 +43,17 @@ function waitForRestart(before: ReadonlyMap<string, number>, program: string): F
   };
 }
 
-async function apply(ctx: FaultContext, spec: FaultSpec, targets: readonly string[], journalHeal: (steps: HealStep[]) => void): Promise<Applied> {
+/**
+ * `issued()` is called right before the command that breaks something, so the recorded issue time is
+ * the instant the fault starts, not the start of the bookkeeping before it (PID lookups, inspects).
+ */
+async function apply(
+  ctx: FaultContext,
+  spec: FaultSpec,
+  targets: readonly string[],
+  journalHeal: (steps: HealStep[]) => void,
+  issued: () => void,
+): Promise<Applied> {
   const deadline = performance.now() + CONFIRM_TIMEOUT_MS;
   switch (spec.kind) {
     case 'kill-process': {
@@ -52,6 +62,7 @@ async function apply(ctx: FaultContext, spec: FaultSpec, targets: readonly strin
         before.set(n, await onePid(n, spec.process));
       }
       journalHeal([]);
+      issued();
       await Promise.all(targets.map((n) => signalProcess(n, spec.process, spec.signal === 'SIGKILL' ? 'KILL' : 'TERM')));
       // In effect once the old process is gone (SIGKILL: at once; SIGTERM: after a graceful exit).
       for (const [n, pid] of before) {
@@ -70,6 +81,7 @@ async function apply(ctx: FaultContext, spec: FaultSpec, targets: readonly strin
       }
       const steps = targets.map((n): HealStep => ({ kind: 'move-file', node: n, from: `${HELD_MANIFEST_DIR}/${file}`, to: `${MANIFEST_DIR}/${file}` }));
       journalHeal(steps);
+      issued();
       await Promise.all(targets.map((n) => moveFile(n, `${MANIFEST_DIR}/${file}`, `${HELD_MANIFEST_DIR}/${file}`)));
       // The kubelet sees the manifest go (inotify) and stops the pod: in effect once the process is gone.
       for (const n of targets) {
@@ -95,6 +107,7 @@ async function apply(ctx: FaultContext, spec: FaultSpec, targets: readonly strin
         before.set(n, await onePid(n, spec.process));
       }
       journalHeal(targets.map((n): HealStep => ({ kind: 'signal', node: n, process: spec.process, signal: 'CONT' })));
+      issued();
       await Promise.all(targets.map((n) => signalProcess(n, spec.process, 'STOP')));
       for (const [n, pid] of before) {
         await waitUntil(async () => (await processState(n, pid)) === 'T', deadline, `${spec.process} pid ${pid} is stopped on ${n}`, 50);
@@ -122,9 +135,8 @@ async function apply(ctx: FaultContext, spec: FaultSpec, targets: readonly strin
       const peers = ctx.cluster.controlPlanes.filter((n) => !targets.includes(n));
       const peerIps = await Promise.all(peers.map(async (p) => (await inspectContainer(p)).ipv4));
       journalHeal(targets.map((n): HealStep => ({ kind: 'remove-chain', node: n })));
-      for (const n of targets) {
-        await isolateFromPeers(n, peerIps, spec.ports);
-      }
+      issued();
+      await Promise.all(targets.map((n) => isolateFromPeers(n, peerIps, spec.ports)));
       const evidence: Record<string, string> = {};
       for (const n of targets) {
         const rules = await chainRules(n);
@@ -157,7 +169,7 @@ async function apply(ctx: FaultContext, spec: FaultSpec, targets: readonly strin
     case 'pause-container':
     case 'stop-container':
     case 'kill-container':
-      return applyContainerFault(ctx, spec, targets, journalHeal, deadline);
+      return applyContainerFault(ctx, spec, targets, journalHeal, deadline, issued);
   }
 }
 
@@ -168,6 +180,7 @@ async function applyContainerFault(
   targets: readonly string[],
   journalHeal: (steps: HealStep[]) => void,
   deadline: number,
+  issued: () => void,
 ): Promise<Applied> {
   const before = new Map<string, ContainerState>();
   for (const c of targets) {
@@ -179,6 +192,7 @@ async function applyContainerFault(
   }
   journalHeal(targets.map((c): HealStep => (spec.kind === 'pause-container' ? { kind: 'docker-unpause', container: c } : { kind: 'docker-start', container: c })));
   const evidence: Record<string, string> = {};
+  issued();
   for (const c of targets) {
     const b = before.get(c) as ContainerState;
     if (spec.kind === 'pause-container') {
@@ -262,10 +276,18 @@ export async function injectFault(ctx: FaultContext, spec: FaultSpec): Promise<A
   const entryBase = { faultId: id, runId: ctx.runId, cluster: ctx.cluster.info.name, spec, targets, at: new Date().toISOString() };
   // Journal first: a crash between here and the heal leaves a record `npm run heal` can replay.
   ctx.journal.add({ ...entryBase, heal: [] });
-  const issuedAtMs = ctx.clock.nowMs();
+  let issuedAtMs = ctx.clock.nowMs();
   let applied: Applied;
   try {
-    applied = await apply(ctx, spec, targets, (steps) => ctx.journal.update({ ...entryBase, heal: steps }));
+    applied = await apply(
+      ctx,
+      spec,
+      targets,
+      (steps) => ctx.journal.update({ ...entryBase, heal: steps }),
+      () => {
+        issuedAtMs = ctx.clock.nowMs();
+      },
+    );
   } catch (e) {
     // Half-applied: record it so the heal below (and the journal) cover what did happen.
     ctx.history.record({ kind: 'fault-injected', atMs: ctx.clock.nowMs(), issuedAtMs, faultId: id, summary: `${summary} (failed to apply)`, targets });

@@ -275,6 +275,6 @@ describe('verdicts on a simulated leader partition', () => {
   it('fails when the isolated leader keeps claiming leadership past the CheckQuorum bound', () => {
     const v = judge('etcd-quorum.partitioned-leader-steps-down', leaderPartitionHistory({ stepDownAtMs: 26_000 }));
     expect(v.status).toBe('fail');
-    expect(v.reason).toMatch(/stepped down after 60\d\d ms, over the 2600 ms bound/);
+    expect(v.reason).toMatch(/stepped down after 60\d\d ms, over the 2700 ms bound/);
   });
 });

@@ -123,7 +123,7 @@ export function deriveEtcdThresholds(
     // transfers leadership (server/embed/etcd.go Close); the transfer itself takes < 1 ET.
     maxLeaderTransferMs: drainMs + et + poll,
     maxGracefulWriteOutageMs: et + wt + wi + a.schedulingMs,
-    maxStepDownMs: 2 * et + poll + a.schedulingMs,
+    maxStepDownMs: 2 * et + hb + poll + a.schedulingMs,
     maxResumeAfterHealMs: maxFirstWriteAfterLeaderLossMs,
     minWriteOpsPerSecond: (1_000 / wi) * a.minRateFraction,
     minPollsPerSecond: (1_000 / poll) * a.minRateFraction,
@@ -136,7 +136,7 @@ export function deriveEtcdThresholds(
     maxMinorityLossOutageMs: `as for leader loss (${maxFirstWriteAfterLeaderLossMs}): the lost minority may include the leader`,
     maxLeaderTransferMs: `${listeners} client listener(s) x request timeout ${requestTimeoutMs} (5 s + 2 x election timeout: etcd drains its gRPC servers for up to this long before handing leadership over) + election timeout ${et} (raft aborts a transfer not done within one) + poll interval ${poll}`,
     maxGracefulWriteOutageMs: `election timeout ${et} + write timeout ${wt} + write interval ${wi} + scheduling ${s}`,
-    maxStepDownMs: `2 x election timeout ${et} (CheckQuorum checks once per election timeout) + poll interval ${poll} + scheduling ${s}`,
+    maxStepDownMs: `2 x election timeout ${et} (CheckQuorum checks once per election timeout, so a partition right after a check is noticed at the second) + heartbeat ${hb} (checks run on heartbeat ticks) + poll interval ${poll} + scheduling ${s}`,
     maxResumeAfterHealMs: `as for leader loss (${maxFirstWriteAfterLeaderLossMs}): an election may follow the restart`,
     minWriteOpsPerSecond: `${a.minRateFraction} x configured write rate ${1_000 / wi}/s`,
     minPollsPerSecond: `${a.minRateFraction} x configured poll rate ${1_000 / poll}/s per member`,
