@@ -77,11 +77,12 @@ describe('electionAfter', () => {
     expect(electionAfter(onlyCampaign, 10_000).electionMs).toBeUndefined();
   });
 
-  it('does not count the same member re-elected in a higher term as a new leader', () => {
-    // A is partitioned briefly and wins again in term 3: leadership never moved.
+  it('counts the same member re-elected in a higher term as the election that followed', () => {
+    // A is restarted (or briefly cut off) and wins again in term 3: an election did complete, and
+    // writes can resume from then on; waiting for a different leader would misattribute later ones.
     const same = [obs(0, 'a', A, 2), obs(9_000, 'b', A, 2), obs(10_500, 'b', '0', 3), obs(10_900, 'b', A, 3), obs(12_000, 'c', B, 4)];
     const r = electionAfter(same, 10_000);
-    expect(r.next).toEqual({ leaderId: B, term: 4, atMs: 12_000, observedBy: 'c' });
+    expect(r.next).toEqual({ leaderId: A, term: 3, atMs: 10_900, observedBy: 'b' });
   });
 
   it('has no election when nothing was observed before the fault', () => {
@@ -202,5 +203,21 @@ describe('correctTermLag (etcd 3.6 Status reads leader and term separately)', ()
       { kind: 'leader' as const, atMs: 3_000, member: 'a', leaderId: 'x', term: 7, revision: 3 },
     ];
     expect(correctTermLag(reelected).map((o) => o.term)).toEqual([5, 6, 7]);
+  });
+});
+
+describe('electionAfter: a restarted leader can win again', () => {
+  it('counts the same member re-elected in a higher term as the new election', () => {
+    // ha-3cp, CI run: cp1 (629e) SIGKILLed at 215 607 ms, restarted by the kubelet, and re-elected
+    // in term 3 before either follower won; the next different leader came only at the next trial.
+    const obs = [
+      { kind: 'leader' as const, atMs: 211_529, member: 'cp1', leaderId: '629e', term: 2, revision: 10 },
+      { kind: 'leader' as const, atMs: 211_571, member: 'cp2', leaderId: '629e', term: 2, revision: 10 },
+      { kind: 'leader' as const, atMs: 217_239, member: 'cp2', leaderId: '629e', term: 3, revision: 11 },
+      { kind: 'leader' as const, atMs: 223_713, member: 'cp3', leaderId: 'b70e', term: 4, revision: 12 },
+    ];
+    const e = electionAfter(obs, 215_607);
+    expect(e.next).toMatchObject({ leaderId: '629e', term: 3 });
+    expect(e.electionMs).toBeCloseTo(1_632, 0);
   });
 });

@@ -116,15 +116,16 @@ export interface ElectionAfterFault {
   readonly faultAtMs: number;
   /** The leader in power at the fault instant (highest term observed at or before it). */
   readonly previous: LeaderEpoch | undefined;
-  /** The first observation, at or after the fault, of a different leader in a higher term. */
+  /** The first observation, at or after the fault, of a leader in a higher term (possibly the same member). */
   readonly next: { readonly leaderId: string; readonly term: number; readonly atMs: number; readonly observedBy: string } | undefined;
   /** next.atMs - faultAtMs, when both are known. */
   readonly electionMs: number | undefined;
 }
 
 /**
- * Election time = from the fault instant to the first observation, by any member's poller, of a new
- * leader: a leader id different from the one in power at the fault, in a higher term.
+ * Election time = from the fault instant to the first observation, by any member's poller, of a
+ * leader in a higher term than the one in power at the fault (lagging term reports are corrected
+ * first, see correctTermLag, so a higher term means a new election).
  *
  * The result is an upper bound on the true election time by at most one poll interval per member
  * (the leader exists a little before a poll reports it); callers add the poll interval to the bound.
@@ -139,7 +140,9 @@ export function electionAfter(observations: readonly LeaderObservation[], faultA
   let next: ElectionAfterFault['next'];
   if (previous !== undefined) {
     for (const o of byTime(observations)) {
-      if (o.atMs >= faultAtMs && !isNoLeader(o.leaderId) && o.leaderId !== previous.leaderId && o.term > previous.term) {
+      // Any leader in a higher term is a new election, even the same member: a SIGKILLed leader that
+      // the kubelet restarts within ~1.5 s can win the next election itself (seen on ha-3cp).
+      if (o.atMs >= faultAtMs && !isNoLeader(o.leaderId) && o.term > previous.term) {
         next = { leaderId: o.leaderId, term: o.term, atMs: o.atMs, observedBy: o.member };
         break;
       }
