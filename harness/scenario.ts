@@ -18,8 +18,12 @@ export interface Probe {
 
 export type Phase =
   | { readonly kind: 'baseline'; readonly durationMs: number }
-  /** Inject, hold for holdMs (0 for one-shot faults: the heal waits for the restart), heal, verify. */
-  | { readonly kind: 'fault'; readonly spec: FaultSpec; readonly holdMs: number }
+  /**
+   * Inject, hold for holdMs (0 for one-shot faults: the heal waits for the restart), heal, verify.
+   * `during` runs while the fault holds (e.g. ask the controllers for work); the hold lasts until both
+   * the time is up and `during` has finished.
+   */
+  | { readonly kind: 'fault'; readonly spec: FaultSpec; readonly holdMs: number; readonly during?: () => Promise<void> }
   | { readonly kind: 'recovery'; readonly durationMs: number };
 
 export interface ScenarioResult {
@@ -76,7 +80,7 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
           const fault = await injectFault(ctx, phase.spec);
           inEffect.add(fault);
           try {
-            await sleep(phase.holdMs);
+            await Promise.all([sleep(phase.holdMs), phase.during?.()]);
             const faultEnd = ctx.clock.nowMs();
             mark('fault', startMs, faultEnd);
             mark('heal', faultEnd);

@@ -118,7 +118,13 @@ export function rateStage(history: History, g: CheckedGuarantee, reqs: readonly 
         }
         return verdict(g.id, 'inconclusive', `probe ${r.probe} recorded nothing: it must run for this guarantee`, measured, limits);
       }
-      const targets = r.perTarget === true ? [...new Set(ops.map((o) => o.target))] : [undefined];
+      // Per target: the workers that ran in the baseline (a target that only appears later, e.g. a
+      // request to a node a fault took down, has no baseline rate to judge).
+      const inBase = ops.filter((o) => o.invokedAtMs >= base.startMs && o.invokedAtMs < base.endMs);
+      const targets = r.perTarget === true ? [...new Set(inBase.map((o) => o.target))] : [undefined];
+      if (targets.length === 0) {
+        return verdict(g.id, 'inconclusive', `probe ${r.probe} recorded nothing in the baseline`, measured, limits);
+      }
       for (const t of targets) {
         const rate = probeRate(t === undefined ? ops : ops.filter((o) => o.target === t), base).opsPerSecond;
         const key = `baseline.${r.probe}${t === undefined ? '' : `.${t}`}.opsPerSecond`;

@@ -216,7 +216,9 @@ export function lbEjectsDeadApiserver(silent: boolean): ControlPlaneCheck {
           }
           const ejMs = ej.atMs - f.issuedAtMs;
           ejections.push(ejMs);
-          const after: TimeWindow = { startMs: ej.atMs, endMs: f.healIssuedAtMs ?? f.healedAtMs ?? history.endMs() };
+          // Until the heal is CONFIRMED: a one-shot kill's heal is issued at once (it waits for the
+          // restart), and a held-down apiserver stays ejected until it is back.
+          const after: TimeWindow = { startMs: ej.atMs, endMs: f.healedAtMs ?? history.endMs() };
           const st = availabilityStats(ops, after);
           attemptsAfter += st.total;
           worstAfter = Math.min(worstAfter, st.successRatio ?? 1);
@@ -254,13 +256,14 @@ export const checkOnlyFaultedApiserverDown: ControlPlaneCheck = (history, g, ctx
       let faultedFailures = 0;
       for (const f of history.faultWindows()) {
         const t = f.targets[0] ?? '';
-        const w = confirmedWindow(f, history);
-        const targetOps = invokedIn(history.operations({ probe: ctx.names.apiserverReadyz, target: t }), outerWindow(f, history));
-        const fails = targetOps.filter((o) => o.outcome !== 'ok').length;
-        if (fails === 0) {
-          return verdict(g.id, 'inconclusive', `${t} never failed a /readyz probe during fault ${f.faultId}: was the fault applied?`, {}, limits);
+        const span = downSpan(history, ctx, t, f);
+        if (span.downAtMs === undefined) {
+          return verdict(g.id, 'inconclusive', `${t} never failed a /readyz probe after fault ${f.faultId}: was the fault applied?`, {}, limits);
         }
-        faultedFailures += fails;
+        // While the faulted apiserver was actually down (a killed one is back long before its
+        // one-shot fault's window says so, a held one only after the heal).
+        const w: TimeWindow = { startMs: span.downAtMs, endMs: span.backAtMs ?? f.healedAtMs ?? history.endMs() };
+        faultedFailures += invokedIn(history.operations({ probe: ctx.names.apiserverReadyz, target: t }), w).filter((o) => o.outcome !== 'ok').length;
         for (const n of apiserversOf(history, ctx).filter((x) => x !== t)) {
           const st = availabilityStats(history.operations({ probe: ctx.names.apiserverReadyz, target: n }), w);
           if (st.total < minAttempts) {
@@ -327,7 +330,7 @@ export const checkEndpointsTrackApiservers: ControlPlaneCheck = (history, g, ctx
       if (ctx.derived.flags.endpointReconciler.type !== 'lease') {
         return verdict(g.id, 'inconclusive', `the apiservers run --endpoint-reconciler-type=${ctx.derived.flags.endpointReconciler.type}; the bounds are for the lease reconciler`);
       }
-      return singleTargetFaults(history, g, (f, t) => (ipOf(history, ctx, t) === undefined ? `the IP of ${t} is unknown (give nodeIps, or run the node poller)` : undefined));
+      return singleTargetFaults(history, g, (_f, t) => (ipOf(history, ctx, t) === undefined ? `the IP of ${t} is unknown (give nodeIps, or run the node poller)` : undefined));
     },
     () => {
       const dropBound = threshold(g, 'maxEndpointDropMs');
@@ -413,7 +416,14 @@ export const checkAllApiserversDown: ControlPlaneCheck = (history, g, ctx) =>
       let workloadOps = 0;
       let recovery = 0;
       for (const f of history.faultWindows()) {
-        const w = confirmedWindow(f, history);
+        // While every apiserver was down: from the confirmed fault, and (when the direct probes ran)
+        // only while none of them answered, which also covers a one-shot kill of all of them whose
+        // heal (waiting for the restarts) is issued at once.
+        const spans = apiserversOf(history, ctx).map((n) => downSpan(history, ctx, n, f));
+        const bySpans = spans.length > 0 && spans.every((sp) => sp.downAtMs !== undefined);
+        const w: TimeWindow = bySpans
+          ? { startMs: Math.max(f.injectedAtMs, ...spans.map((sp) => sp.downAtMs ?? 0)), endMs: Math.min(...spans.map((sp) => sp.backAtMs ?? f.healedAtMs ?? history.endMs())) }
+          : confirmedWindow(f, history);
         const a = acknowledgedWithin(lb, w);
         const first = a[0];
         if (first !== undefined && example === '') {
@@ -421,7 +431,7 @@ export const checkAllApiserversDown: ControlPlaneCheck = (history, g, ctx) =>
         }
         acked += a.length;
         attempted += attemptedWithin(lb, w);
-        directOk += acknowledgedWithin(direct, w).length;
+        directOk += bySpans ? 0 : acknowledgedWithin(direct, w).length;
         const http = availabilityStats(history.operations({ probe: ctx.names.workloadHttp }), w);
         workloadOps += http.total;
         workload = Math.min(workload, http.successRatio ?? 1);
@@ -470,7 +480,9 @@ export const checkApiDownViaLbWhileApiserversAnswer: ControlPlaneCheck = (histor
       let selfRestarts = 0;
       let failed = 0;
       for (const f of history.faultWindows()) {
-        const end = confirmedWindow(f, history).endMs;
+        // The outage runs until a request through the LB succeeds again, whatever the heal did: a
+        // killed LB is restarted by docker on its own, often before the harness heals anything.
+        const end = f.healedAtMs ?? history.endMs();
         const firstOk = invokedIn(lb, { startMs: f.injectedAtMs, endMs: Number.POSITIVE_INFINITY }).find((o) => o.outcome === 'ok');
         const outageEnd = Math.min(end, firstOk?.invokedAtMs ?? end);
         const w: TimeWindow = { startMs: f.injectedAtMs, endMs: outageEnd };
@@ -479,7 +491,7 @@ export const checkApiDownViaLbWhileApiserversAnswer: ControlPlaneCheck = (histor
         if (attempts < minAttempts) {
           return verdict(g.id, 'inconclusive', `only ${attempts} requests through the LB failed after fault ${f.faultId} before one succeeded again (need ${minAttempts}): was the LB really down?`, {}, limits);
         }
-        if (firstOk !== undefined && firstOk.invokedAtMs < end) {
+        if (firstOk !== undefined && firstOk.invokedAtMs < (f.healIssuedAtMs ?? end)) {
           selfRestarts += 1;
         }
         outageMs = Math.max(outageMs, (firstOk?.completedAtMs ?? end) - f.issuedAtMs);
@@ -514,7 +526,7 @@ export const checkApiDownViaLbWhileApiserversAnswer: ControlPlaneCheck = (histor
  * than the "keeps Ready" bound must leave every node Ready; no node may be NotReady earlier than the
  * grace period allows.
  */
-export const checkNodesReadyWithinGrace: ControlPlaneCheck = (history, g, ctx) =>
+export const checkNodesReadyWithinGrace: ControlPlaneCheck = (history, g) =>
   runStages(g.id, [
     () => rateStage(history, g, [{ kind: 'polls', poller: 'node', minName: 'minNodePollsPerSecond' }]),
     () => {
@@ -614,7 +626,8 @@ export const checkApiRecoversAfterLb: ControlPlaneCheck = (history, g, ctx) =>
       let worst = 0;
       let worstReady = 0;
       for (const f of history.faultWindows()) {
-        const from = f.healIssuedAtMs ?? f.healedAtMs ?? history.endMs();
+        // From the confirmed return of the LB (a pause: unpaused; a kill: running again).
+        const from = f.healedAtMs ?? history.endMs();
         const t = timeToFirstSuccess(lb, from);
         if (t === undefined) {
           return noResult(g, history, from, bound, `no request through the LB succeeded after fault ${f.faultId} was healed`, limits);
@@ -1056,7 +1069,10 @@ export const checkNodeIpStable: ControlPlaneCheck = (history, g) => {
   for (const f of r.faults) {
     for (const t of f.targets) {
       const before = lastBefore(history.nodeObservations(t).filter((o) => o.internalIp !== undefined), f.issuedAtMs)?.internalIp;
-      const after = firstAfter(history.nodeObservations(t), f.healedAtMs ?? Number.POSITIVE_INFINITY, (o) => o.internalIp !== undefined)?.internalIp;
+      // The address the restarted kubelet reports: its first Ready status after the restart (until
+      // it posts one, the Node object still carries the old address).
+      const healed = f.healedAtMs ?? Number.POSITIVE_INFINITY;
+      const after = (firstAfter(history.nodeObservations(t), healed, (o) => o.internalIp !== undefined && isNodeReady(o)) ?? firstAfter(history.nodeObservations(t), healed, (o) => o.internalIp !== undefined))?.internalIp;
       if (before === undefined || after === undefined) {
         continue;
       }

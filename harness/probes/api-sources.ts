@@ -62,15 +62,18 @@ export class SourceOrder {
     this.#lbRetryEvery = Math.max(1, Math.floor(lbRetryEveryPolls));
   }
 
-  /** The order to try for the next poll. */
+  /**
+   * The order to try for the next poll: the source that answered last first (on every
+   * `lbRetryEveryPolls`-th poll the first source, the LB, goes before it), then the others in their
+   * configured order. Known-good goes early so a poll does not pay a deadline per dead source.
+   */
   next(): readonly ApiSource[] {
     this.#polls += 1;
     const preferred = this.#sources[0];
-    const first =
-      this.#lastGood === undefined || this.#polls % this.#lbRetryEvery === 0
-        ? preferred
-        : (this.#sources.find((s) => s.via === this.#lastGood) ?? preferred);
-    return first === undefined ? this.#sources : [first, ...this.#sources.filter((s) => s !== first)];
+    const good = this.#sources.find((s) => s.via === this.#lastGood);
+    const head = good === undefined ? [preferred] : this.#polls % this.#lbRetryEvery === 0 ? [preferred, good] : [good];
+    const lead = head.filter((s, i): s is ApiSource => s !== undefined && head.indexOf(s) === i);
+    return [...lead, ...this.#sources.filter((s) => !lead.includes(s))];
   }
 
   /** Remembers which source answered. */

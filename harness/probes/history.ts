@@ -8,7 +8,11 @@
  *
  * Naming convention shared by probes, faults and checks: `Operation.target`, `LeaderObservation.member`
  * and `FaultEvent.targets` all use the control-plane NODE name (e.g. `ha-3cp-control-plane2`), so a
- * check can tell which operations went through a faulted member without a lookup table.
+ * check can tell which operations went through a faulted member without a lookup table. The same holds
+ * for the control-plane observations: `NodeConditionObservation.node`, `BackendStateObservation.server`
+ * (kind names haproxy's servers after the nodes), the `via` of lease / node / endpoints reads ('lb' or
+ * the node of the apiserver asked directly), and the node part of a lease holder's identity
+ * (`<node>_<uuid>`). Requests through the load balancer have target 'lb'.
  */
 
 /** Jepsen's ok / fail / info: `unknown` means we cannot tell whether it took effect (e.g. a timeout). */

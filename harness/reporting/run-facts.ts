@@ -6,6 +6,8 @@
 import type { FaultWindow, History, ResolvedPhase } from '../probes/history.js';
 import { availabilityStats, longestOutage, type AvailabilityStats } from '../checks/availability.js';
 import { electionAfter, leaderChanges, NO_LEADER } from '../checks/election.js';
+import { holderChanges, holderNode } from '../checks/lease-holders.js';
+import { isBackendEjected, stateChanges } from '../checks/observed-states.js';
 
 /** A leader change with member names resolved where the pollers reported ids. */
 export interface LeaderChangeFact {
@@ -33,6 +35,44 @@ export interface PhaseAvailabilityFact {
   readonly longestOutageMs: number;
 }
 
+/** A change of a leader-election lease's holder ('' = released / no holder). */
+export interface LeaseChangeFact {
+  readonly atMs: number;
+  readonly lease: string;
+  readonly from: string;
+  readonly to: string;
+  /** The node the new holder runs on (from its identity), if any. */
+  readonly toNode: string | undefined;
+  readonly fromNode: string | undefined;
+  readonly transitions: number | undefined;
+}
+
+/** A change of a node's Ready condition. */
+export interface NodeChangeFact {
+  readonly atMs: number;
+  readonly node: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A change of a load-balancer backend between serving (UP) and ejected (DOWN / MAINT). */
+export interface BackendChangeFact {
+  readonly atMs: number;
+  readonly server: string;
+  readonly from: string;
+  readonly to: string;
+  /** haproxy's own status text at the change, e.g. 'DOWN' or 'UP'. */
+  readonly status: string;
+}
+
+/** A change of a Service's endpoint addresses (default/kubernetes). */
+export interface EndpointsChangeFact {
+  readonly atMs: number;
+  readonly service: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
 /** Everything derived. */
 export interface RunFacts {
   readonly startMs: number;
@@ -45,6 +85,32 @@ export interface RunFacts {
   /** etcd member id -> node name, from the pollers' self-reported ids. */
   readonly memberById: ReadonlyMap<string, string>;
   readonly longestOutage: { readonly probe: string; readonly durationMs: number } | undefined;
+  readonly leaseChanges: readonly LeaseChangeFact[];
+  readonly nodeChanges: readonly NodeChangeFact[];
+  readonly backendChanges: readonly BackendChangeFact[];
+  readonly endpointsChanges: readonly EndpointsChangeFact[];
+}
+
+/** The coarse state of a backend: serving or ejected (haproxy's 'UP 1/3' is still serving). */
+export function backendState(status: string): string {
+  return isBackendEjected(status) ? (status.startsWith('MAINT') ? 'MAINT' : 'DOWN') : 'UP';
+}
+
+function endpointsChanges(history: History): EndpointsChangeFact[] {
+  const out: EndpointsChangeFact[] = [];
+  const last = new Map<string, readonly string[]>();
+  for (const e of [...history.endpointsObservations()].sort((a, b) => a.atMs - b.atMs)) {
+    const prev = last.get(e.service);
+    if (prev !== undefined) {
+      const added = e.addresses.filter((a) => !prev.includes(a));
+      const removed = prev.filter((a) => !e.addresses.includes(a));
+      if (added.length > 0 || removed.length > 0) {
+        out.push({ atMs: e.atMs, service: e.service, added, removed });
+      }
+    }
+    last.set(e.service, e.addresses);
+  }
+  return out;
 }
 
 /** Derives the report facts from a history. */
@@ -102,5 +168,23 @@ export function runFacts(history: History): RunFacts {
     availability,
     memberById,
     longestOutage: worst,
+    leaseChanges: holderChanges(history.leaseObservations()).map((c) => ({
+      atMs: c.atMs,
+      lease: c.lease,
+      from: c.from.holder,
+      to: c.to.holder,
+      fromNode: holderNode(c.from.holder),
+      toNode: holderNode(c.to.holder),
+      transitions: c.to.first.transitions,
+    })),
+    nodeChanges: history
+      .observedNodes()
+      .flatMap((n) => stateChanges(history.nodeObservations(n), (o) => o.ready).map((c) => ({ atMs: c.atMs, node: n, from: c.from, to: c.to })))
+      .sort((a, b) => a.atMs - b.atMs),
+    backendChanges: history
+      .backendServers()
+      .flatMap((sv) => stateChanges(history.backendStates(sv), (o) => backendState(o.status)).map((c) => ({ atMs: c.atMs, server: sv, from: c.from, to: c.to, status: c.observation.status })))
+      .sort((a, b) => a.atMs - b.atMs),
+    endpointsChanges: endpointsChanges(history),
   };
 }

@@ -95,6 +95,47 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
       ),
     );
   }
+  if (facts.leaseChanges.length > 0 || history.leaseObservations().length > 0) {
+    out.push('', '## Lease holders', '');
+    if (facts.leaseChanges.length === 0) {
+      out.push(`No leader-election lease changed holder (${history.leaseNames().map((l) => `\`${cell(l)}\``).join(', ')} observed).`);
+    } else {
+      out.push(
+        ...table(
+          ['First seen', 'Lease', 'From', 'To', 'Transitions'],
+          facts.leaseChanges.map((c) => [
+            formatSeconds(c.atMs),
+            `\`${cell(c.lease)}\``,
+            c.from === '' ? '*(released)*' : cell(c.fromNode ?? c.from),
+            c.to === '' ? '*(released)*' : cell(c.toNode ?? c.to),
+            c.transitions === undefined ? '-' : String(c.transitions),
+          ]),
+        ),
+      );
+    }
+  }
+  if (facts.nodeChanges.length > 0) {
+    out.push('', '## Node Ready changes', '');
+    out.push(...table(['First seen', 'Node', 'From', 'To'], facts.nodeChanges.map((c) => [formatSeconds(c.atMs), cell(c.node), c.from, c.to])));
+  }
+  if (facts.backendChanges.length > 0) {
+    out.push('', '## Load balancer backends', '');
+    out.push(
+      ...table(
+        ['First seen', 'Server', 'From', 'To', 'haproxy status'],
+        facts.backendChanges.map((c) => [formatSeconds(c.atMs), cell(c.server), c.from, c.to, cell(c.status)]),
+      ),
+    );
+  }
+  if (facts.endpointsChanges.length > 0) {
+    out.push('', '## Service endpoints', '');
+    out.push(
+      ...table(
+        ['First seen', 'Service', 'Added', 'Removed'],
+        facts.endpointsChanges.map((c) => [formatSeconds(c.atMs), cell(c.service), cell(c.added.join(', ')) || '-', cell(c.removed.join(', ')) || '-']),
+      ),
+    );
+  }
   if (facts.availability.length > 0) {
     out.push('', '## Availability by phase', '');
     out.push(

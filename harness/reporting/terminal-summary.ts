@@ -25,6 +25,10 @@ export function renderTerminalSummary(input: { readonly runId: string; readonly 
   if (elections.length > 0) {
     lines.push(`  election times: ${elections.map((e) => `${e.faultId} ${formatValue('electionMs', e.electionMs ?? 0)}`).join(', ')}`);
   }
+  const handovers = facts.leaseChanges.filter((c) => c.to !== '');
+  if (handovers.length > 0) {
+    lines.push(`  lease handovers: ${handovers.map((c) => `${c.lease} -> ${c.toNode ?? c.to} at ${(c.atMs / 1_000).toFixed(1)} s`).join(', ')}`);
+  }
   if (input.reportDir !== undefined) {
     lines.push(`  report: ${input.reportDir}`);
   }

@@ -11,7 +11,8 @@
  * availability tables. Every string from outside is redacted and escaped. The markup is XHTML-style
  * (void elements self-closed) so tests can check it with an XML parser.
  */
-import type { History, LeaderObservation, Operation, Outcome, StatusErrorObservation } from '../probes/history.js';
+import type { History, LeaderObservation, Operation, Outcome, PollerKind, StatusErrorObservation } from '../probes/history.js';
+import { holderNode } from '../checks/lease-holders.js';
 import { mergeVerdicts, type Verdict } from '../checks/verdict.js';
 import { NO_LEADER } from '../checks/election.js';
 import { formatSeconds, formatValue, safeXml, truncate } from './format.js';
@@ -56,6 +57,12 @@ export const COLORS = {
   text: '#212529',
   muted: '#6c757d',
   leaders: ['#4263eb', '#9c36b5', '#0c8599', '#c2255c', '#5f3dc4', '#e67700', '#495057'],
+  /** A poller got no answer at all: the state is unknown (not the same as a failed probe). */
+  unobserved: '#868e96',
+  /** haproxy "DOWN 1/2": ejected, passing checks again, not yet back. */
+  comingUp: '#f08c8c',
+  /** An address not listed in the endpoints. */
+  notListed: '#e9ecef',
   phases: { baseline: '#e7f0fb', fault: '#fce9e8', heal: '#fff3d4', recovery: '#e6f5ea' } as Readonly<Record<string, string>>,
 } as const;
 
@@ -199,6 +206,77 @@ function leaderSegments(
   return segs;
 }
 
+/** One polled state, ready to draw. */
+interface StateSample {
+  readonly atMs: number;
+  /** Equal states merge into one segment. */
+  readonly state: string;
+  readonly text: string;
+  readonly fill: string;
+  /** Dark text on light fills. */
+  readonly darkText?: boolean;
+  readonly detail?: string;
+}
+
+/** A drawn run of one state. */
+interface StateSegment {
+  startMs: number;
+  endMs: number;
+  readonly sample: StateSample;
+  count: number;
+}
+
+/**
+ * Merges consecutive equal states into segments; each lasts until the next different state, and the
+ * last one lasts one (median) poll interval past its last sample, so a poller that stopped early
+ * looks stopped.
+ */
+export function stateSegments(samples: readonly StateSample[], endMs: number): StateSegment[] {
+  const sorted = [...samples].sort((a, b) => a.atMs - b.atMs);
+  const segs: StateSegment[] = [];
+  for (const smp of sorted) {
+    const last = segs[segs.length - 1];
+    if (last !== undefined && last.sample.state === smp.state) {
+      last.count += 1;
+      last.endMs = smp.atMs;
+      continue;
+    }
+    if (last !== undefined) {
+      last.endMs = smp.atMs;
+    }
+    segs.push({ startMs: smp.atMs, endMs: smp.atMs, sample: smp, count: 1 });
+  }
+  const last = segs[segs.length - 1];
+  const times = [...new Set(sorted.map((x) => x.atMs))];
+  const gaps = times.slice(1).map((t, i) => t - (times[i] ?? t)).sort((a, b) => a - b);
+  if (last !== undefined) {
+    last.endMs = Math.min(endMs, (sorted[sorted.length - 1]?.atMs ?? last.endMs) + (gaps[Math.floor(gaps.length / 2)] ?? 0));
+  }
+  return segs;
+}
+
+/** Samples of a poller's failures, for every lane of that poller. */
+function noAnswerSamples(history: History, poller: PollerKind): StateSample[] {
+  return history.pollErrors(poller).map((e) => ({ atMs: e.atMs, state: 'no-answer', text: 'no answer', fill: COLORS.unobserved, detail: e.error }));
+}
+
+/** Colour of a haproxy backend status. */
+function backendFill(status: string): { fill: string; dark: boolean } {
+  if (/^UP \d/.test(status)) {
+    return { fill: COLORS.unknown, dark: true };
+  }
+  if (status.startsWith('UP') || status.startsWith('no check')) {
+    return { fill: COLORS.ok, dark: false };
+  }
+  if (/^DOWN \d/.test(status)) {
+    return { fill: COLORS.comingUp, dark: true };
+  }
+  if (status.startsWith('DOWN')) {
+    return { fill: COLORS.fail, dark: false };
+  }
+  return { fill: COLORS.noLeader, dark: true };
+}
+
 /** Renders the timeline SVG alone. */
 export function renderTimelineSvg(history: History, factsIn?: RunFacts): string {
   const facts = factsIn ?? runFacts(history);
@@ -208,8 +286,12 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
     ...history.operations().map((o) => o.target),
     ...history.polledMembers(),
     ...facts.faults.flatMap((f) => f.targets),
+    ...history.observedNodes(),
+    ...history.backendServers(),
+    ...history.leaseObservations().flatMap((o) => holderNode(o.holder) ?? []),
   ];
-  const prefix = commonNodePrefix(allNames);
+  // 'lb' (the through-LB probes' target) is not a node name and must not disable the shortening.
+  const prefix = commonNodePrefix(allNames.filter((n) => n !== 'lb'));
   const short = (name: string): string => (prefix !== '' && name.startsWith(prefix) ? name.slice(prefix.length) : name);
   const leaderName = (id: string): string => {
     const m = facts.memberById.get(id);
@@ -217,6 +299,12 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
   };
   const leaderIds = [...new Set(history.leaderObservations().map((o) => o.leaderId).filter((id) => !/^0+$/.test(id)))];
   const leaderColor = (id: string): string => COLORS.leaders[leaderIds.indexOf(id) % COLORS.leaders.length] ?? COLORS.muted;
+  // Lease holders are coloured by the node they run on, so one node's holders share a colour.
+  const holderNodes = [...new Set(history.leaseObservations().flatMap((o) => holderNode(o.holder) ?? []))].sort();
+  const holderColor = (holder: string): string => {
+    const n = holderNode(holder);
+    return n === undefined ? COLORS.noLeader : (COLORS.leaders[holderNodes.indexOf(n) % COLORS.leaders.length] ?? COLORS.muted);
+  };
 
   // ---- label rows above the plot: faults, then leader changes ----
   const faultLabels = placeLabels(
@@ -240,7 +328,7 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
 
   // ---- lanes ----
   interface Lane {
-    readonly kind: 'op' | 'leader' | 'watch' | 'note';
+    readonly kind: 'op' | 'leader' | 'watch' | 'note' | 'lease' | 'node' | 'backend' | 'endpoint';
     readonly key: string;
     readonly label: string;
     readonly title: string;
@@ -258,6 +346,31 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
     groups.push({
       title: 'Leader as seen by each member',
       lanes: members.map((m) => ({ kind: 'leader', key: m, label: short(m), title: `status polls of ${m}` })),
+    });
+  }
+  const leases = [...history.leaseNames()].sort();
+  if (leases.length > 0) {
+    groups.push({ title: 'Lease holders', lanes: leases.map((l) => ({ kind: 'lease', key: l, label: l, title: `holder of Lease kube-system/${l}` })) });
+  }
+  const nodes = [...history.observedNodes()].sort();
+  if (nodes.length > 0) {
+    groups.push({ title: 'Node Ready', lanes: nodes.map((n) => ({ kind: 'node', key: n, label: short(n), title: `Ready condition of ${n}` })) });
+  }
+  const servers = [...history.backendServers()].sort();
+  if (servers.length > 0) {
+    groups.push({ title: 'Load balancer backends (haproxy)', lanes: servers.map((sv) => ({ kind: 'backend', key: sv, label: short(sv), title: `haproxy's state of backend ${sv}` })) });
+  }
+  // One lane per address ever listed (named after its node when the node poller saw that IP).
+  const ipNode = new Map(history.nodeObservations().flatMap((o) => (o.internalIp === undefined ? [] : [[o.internalIp, o.node] as const])));
+  const endpointKeys = [...new Set(history.endpointsObservations().flatMap((e) => e.addresses.map((a) => `${e.service}\u0000${a}`)))].sort();
+  if (endpointKeys.length > 0) {
+    groups.push({
+      title: 'Service endpoints',
+      lanes: endpointKeys.map((k) => {
+        const [service, ip] = k.split('\u0000') as [string, string];
+        const node = ipNode.get(ip);
+        return { kind: 'endpoint', key: k, label: `${service} · ${node === undefined ? ip : short(node)}`, title: `${ip}${node === undefined ? '' : ` (${node})`} in ${service}` };
+      }),
     });
   }
   const watchers = history.watchers();
@@ -391,6 +504,64 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
           );
         }
         out.push(`<g class="lane leader-lane" data-member="${safeXml(lane.key)}">${parts.join('')}</g>`);
+      } else if (lane.kind === 'lease' || lane.kind === 'node' || lane.kind === 'backend' || lane.kind === 'endpoint') {
+        let samples: StateSample[];
+        if (lane.kind === 'lease') {
+          samples = [
+            ...history.leaseObservations(lane.key).map((o): StateSample => ({
+              atMs: o.atMs,
+              state: `${o.holder}/${o.transitions ?? '?'}`,
+              text: o.holder === '' ? 'released' : `${short(holderNode(o.holder) ?? o.holder)}${o.transitions === undefined ? '' : ` · #${o.transitions}`}`,
+              fill: holderColor(o.holder),
+              darkText: o.holder === '',
+              detail: `holder ${o.holder === '' ? '(none)' : o.holder}, transitions ${o.transitions ?? '?'}, renewed ${o.renewTimeIso ?? '?'}, via ${o.via}`,
+            })),
+            ...noAnswerSamples(history, 'lease'),
+          ];
+        } else if (lane.kind === 'node') {
+          samples = [
+            ...history.nodeObservations(lane.key).map((o): StateSample => ({
+              atMs: o.atMs,
+              state: `${o.ready}/${o.internalIp ?? ''}`,
+              text: o.ready === 'True' ? 'Ready' : o.ready === 'False' ? 'NotReady' : 'Unknown',
+              fill: o.ready === 'True' ? COLORS.ok : o.ready === 'False' ? COLORS.fail : COLORS.unknown,
+              darkText: o.ready === 'Unknown',
+              detail: `Ready=${o.ready}${o.reason === undefined ? '' : ` (${o.reason})`}${o.internalIp === undefined ? '' : `, IP ${o.internalIp}`}`,
+            })),
+            ...noAnswerSamples(history, 'node'),
+          ];
+        } else if (lane.kind === 'backend') {
+          samples = [
+            ...history.backendStates(lane.key).map((o): StateSample => {
+              const c = backendFill(o.status);
+              return { atMs: o.atMs, state: o.status, text: o.status, fill: c.fill, darkText: c.dark, detail: `${o.status}${o.checkStatus === undefined ? '' : `, last check ${o.checkStatus}`}` };
+            }),
+            ...noAnswerSamples(history, 'lb-backend'),
+          ];
+        } else {
+          const [service, ip] = lane.key.split('\u0000') as [string, string];
+          samples = [
+            ...history.endpointsObservations(service).map((o): StateSample => {
+              const listed = o.addresses.includes(ip);
+              return { atMs: o.atMs, state: listed ? 'listed' : 'absent', text: listed ? 'listed' : 'not listed', fill: listed ? COLORS.ok : COLORS.notListed, darkText: !listed, detail: `${o.addresses.length} addresses, via ${o.via}` };
+            }),
+            ...noAnswerSamples(history, 'endpoints'),
+          ];
+        }
+        for (const sg of stateSegments(samples, facts.endMs)) {
+          const x1 = scale.x(sg.startMs);
+          const w = Math.max(1.5, scale.x(sg.endMs) - x1);
+          const smp = sg.sample;
+          const title = `${smp.text}: ${formatSeconds(sg.startMs)} to ${formatSeconds(sg.endMs)} (${sg.count} polls)${smp.detail === undefined ? '' : `: ${truncate(smp.detail, 200)}`}`;
+          parts.push(
+            `<g class="state-seg" data-state="${safeXml(smp.state)}" data-start-ms="${sg.startMs}" data-end-ms="${sg.endMs}"><title>${safeXml(title)}</title><rect x="${n2(x1)}" y="${n2(top)}" width="${n2(w)}" height="${L.laneHeight}" fill="${smp.fill}"/>${
+              w >= smp.text.length * L.charWidthPx + 8
+                ? `<text x="${n2(x1 + 5)}" y="${n2(mid + 4)}" class="seg-label" fill="${smp.darkText === true ? COLORS.text : '#ffffff'}">${safeXml(smp.text)}</text>`
+                : ''
+            }</g>`,
+          );
+        }
+        out.push(`<g class="lane ${lane.kind}-lane" data-key="${safeXml(lane.key.replace('\u0000', ' '))}">${parts.join('')}</g>`);
       } else if (lane.kind === 'watch') {
         const log = history.watchLog(lane.key);
         const events = log.filter((e) => e.kind === 'watch');
@@ -506,6 +677,21 @@ function legend(history: History, facts: RunFacts, short: (name: string) => stri
   leaderIds.forEach((id, i) => {
     items.push(`<span>${sw(COLORS.leaders[i % COLORS.leaders.length] ?? COLORS.muted)}leader ${safeXml(short(facts.memberById.get(id) ?? id))}</span>`);
   });
+  if (history.leaseObservations().length > 0) {
+    items.push(`<span>${sw(COLORS.noLeader)}lease released</span>`);
+  }
+  if (history.observedNodes().length > 0) {
+    items.push(`<span>${sw(COLORS.ok)}node Ready</span>`, `<span>${sw(COLORS.unknown)}node Unknown (heartbeat lost)</span>`);
+  }
+  if (history.backendServers().length > 0) {
+    items.push(`<span>${sw(COLORS.unknown)}backend failing checks</span>`, `<span>${sw(COLORS.fail)}backend DOWN (ejected)</span>`, `<span>${sw(COLORS.comingUp)}backend coming back</span>`);
+  }
+  if (history.endpointsObservations().length > 0) {
+    items.push(`<span>${sw(COLORS.notListed, ' outline: 1px solid #ced4da;')}address not in the endpoints</span>`);
+  }
+  if (history.pollErrors().length > 0) {
+    items.push(`<span>${sw(COLORS.unobserved)}poller got no answer</span>`);
+  }
   if (history.watchers().length > 0) {
     items.push(`<span>${sw(COLORS.watch)}watch events</span>`, `<span><b style="color: ${COLORS.fail};">▼</b>watch reset</span>`);
   }
@@ -530,7 +716,7 @@ export function renderTimelineHtml(input: TimelineInput): string {
     `${safeXml(formatSeconds(facts.startMs))} to ${safeXml(formatSeconds(facts.endMs))} on the run clock`,
     ...(meta.versions === undefined ? [] : Object.entries(meta.versions).map(([k, v]) => `${safeXml(k)} ${safeXml(v)}`)),
   ];
-  const prefix = commonNodePrefix([...history.operations().map((o) => o.target), ...history.polledMembers()]);
+  const prefix = commonNodePrefix([...history.operations().map((o) => o.target), ...history.polledMembers(), ...history.observedNodes(), ...history.backendServers()].filter((n) => n !== 'lb'));
   const verdictRows = verdicts.map((v) => {
     const g = info.get(v.guaranteeId);
     const id = g === undefined ? `<code>${safeXml(v.guaranteeId)}</code>` : `<a href="${safeXml(g.source)}"><code>${safeXml(v.guaranteeId)}</code></a>`;

@@ -33,18 +33,24 @@ export interface EtcdQuorumSuite extends AsyncDisposable {
   readonly timings: Timings;
 }
 
-export async function openEtcdQuorumSuite(run: RunInfo, info: ClusterInfo): Promise<EtcdQuorumSuite> {
-  const session = await openSuiteSession('etcd-quorum', run, info);
+/** Each member's raft timers (and client listeners), from its static pod manifest. */
+export async function readEtcdTimers(controlPlanes: readonly string[]): Promise<{ timers: Record<string, EtcdTimers>; flagValues: Record<string, Record<string, string>> }> {
   const timers: Record<string, EtcdTimers> = {};
   const flagValues: Record<string, Record<string, string>> = {};
-  for (const node of session.cluster.controlPlanes) {
+  for (const node of controlPlanes) {
     const cmd = await readStaticPodCommand(node, 'etcd');
     const flags = parseEtcdFlags(cmd.command, cmd.env);
     timers[node] = flags.timers;
     flagValues[node] = Object.fromEntries(
-      Object.entries(flags.values).filter(([k]) => /heartbeat|election|snapshot|quota|initial-cluster$|name/.test(k)),
+      Object.entries(flags.values).filter(([k]) => /heartbeat|election|snapshot|quota|initial-cluster$|name|listen-client/.test(k)),
     );
   }
+  return { timers, flagValues };
+}
+
+export async function openEtcdQuorumSuite(run: RunInfo, info: ClusterInfo): Promise<EtcdQuorumSuite> {
+  const session = await openSuiteSession('etcd-quorum', run, info);
+  const { timers, flagValues } = await readEtcdTimers(session.cluster.controlPlanes);
   const catalogue = buildEtcdQuorumCatalogue({ timersByMember: timers, probes: ETCD_QUORUM_PROBES });
   session.describe({
     suite: 'etcd-quorum',

@@ -17,6 +17,20 @@
  */
 import { History, type HistoryEntry, type LeaseObservation, type Operation, type Outcome, type PodState } from '../probes/history.js';
 import { round3, seededRandom } from './simulate.js';
+import { LEADER_ELECTION_DEFAULTS } from '../guarantees/component-flags.js';
+import type { ControlPlaneFlags } from '../guarantees/control-plane-thresholds.js';
+
+/**
+ * What the live ha-3cp cluster runs with (kubeadm and kind defaults; parsed from fixtures/cluster/ in
+ * component-flags.test.ts, haproxy-config.test.ts and control-plane-flags.test.ts).
+ */
+export const LIVE_CONTROL_PLANE_FLAGS: ControlPlaneFlags = {
+  leaderElection: { 'kube-scheduler': LEADER_ELECTION_DEFAULTS, 'kube-controller-manager': LEADER_ELECTION_DEFAULTS },
+  nodeMonitor: { gracePeriodMs: 50_000, monitorPeriodMs: 5_000 },
+  kubelet: { nodeStatusUpdateFrequencyMs: 10_000, nodeLeaseRenewIntervalMs: 10_000 },
+  haproxy: { interMs: 2_000, fastInterMs: 2_000, fall: 3, rise: 2, maxCheckDurationMs: 2_000 },
+  endpointReconciler: { type: 'lease', leaseTtlMs: 15_000, intervalMs: 10_000 },
+};
 
 /** The simulated cluster. */
 export const CP = ['ha-3cp-control-plane', 'ha-3cp-control-plane2', 'ha-3cp-control-plane3'] as const;
@@ -105,7 +119,7 @@ export function apiserverKillHistory(over: Partial<ApiserverKillParams> = {}): H
   const ejected = kill + p.ejectAfterMs;
   const upAgain = back + 4_000; // rise 2 x inter 2 s
   const down = (t: number, node: string): boolean => node === p.victim && t >= kill && t < back;
-  const inLb = (t: number, node: string): boolean => node !== p.victim || t < ejected || t >= upAgain;
+  const inLb = (t: number, node: string): boolean => node !== p.victim || t < ejected || t >= upAgain || ejected >= back;
   const e: HistoryEntry[] = [
     ...phases(kill, back, p.endMs),
     { kind: 'fault-injected', issuedAtMs: kill, atMs: kill + 40, faultId: 'f1-kill-apiserver', summary: 'kill-process kube-apiserver SIGKILL', targets: [p.victim] },
@@ -136,7 +150,12 @@ export function apiserverKillHistory(over: Partial<ApiserverKillParams> = {}): H
       let status = 'UP';
       if (n === p.victim && t >= kill) {
         const since = t - kill;
-        status = t >= upAgain ? 'UP' : t >= back ? 'DOWN 1/2' : t >= ejected ? 'DOWN' : since >= 3_300 ? 'UP 2/3' : since >= 1_300 ? 'UP 1/3' : 'UP';
+        if (ejected >= back) {
+          // Back before haproxy needed to eject it: a failed check or two, then healthy again.
+          status = t >= back ? 'UP' : since >= 3_300 ? 'UP 2/3' : since >= 1_300 ? 'UP 1/3' : 'UP';
+        } else {
+          status = t >= upAgain ? 'UP' : t >= back ? 'DOWN 1/2' : t >= ejected ? 'DOWN' : since >= 3_300 ? 'UP 2/3' : since >= 1_300 ? 'UP 1/3' : 'UP';
+        }
       }
       e.push({ kind: 'lb-backend', atMs: t, lb: LB_NODE, server: n, status, checkStatus: status.startsWith('UP') && !status.includes('/') ? 'L7OK' : 'L4CON' });
     }
@@ -170,6 +189,8 @@ export interface LeaseKillParams {
   readonly observerBlind?: { readonly fromMs: number; readonly toMs: number };
   /** Record work operations (schedule-pod, scale-deployment) started during the fault. */
   readonly work?: boolean;
+  /** The new leader finishes the pod's scheduling this long after it took over. */
+  readonly workDoneAfterHandoverMs?: number;
   readonly endMs: number;
 }
 
@@ -234,7 +255,8 @@ export function leaseKillHistory(over: Partial<LeaseKillParams> = {}): History {
   }
   if (p.work === true) {
     const t0 = stop + 1_000;
-    e.push({ kind: 'op', ...op('control-loop-work', 'schedule-pod', 'lb', t0, 'ok', acquireAt + 900 - t0, { key: 'pods/kube-ha-chaos-probes/probe-r1-work-0', value: WORKER }) });
+    const done = p.workDoneAfterHandoverMs ?? 900;
+    e.push({ kind: 'op', ...op('control-loop-work', 'schedule-pod', 'lb', t0, 'ok', acquireAt + done - t0, { key: 'pods/kube-ha-chaos-probes/probe-r1-work-0', value: WORKER }) });
     e.push({ kind: 'op', ...op('control-loop-work', 'scale-deployment', 'lb', t0 + 500, 'ok', acquireAt + 2_400 - t0 - 500, { key: 'deployments/kube-ha-chaos-probes/work', value: '3' }) });
   }
   return finish(e);
@@ -254,6 +276,8 @@ export interface LbOutageParams {
   readonly httpFailures?: number;
   /** An apiserver that is also down during the outage (for a negative test). */
   readonly alsoDownApiserver?: string;
+  /** Requests through the LB keep failing this long after it is back (for a negative test). */
+  readonly stillDownAfterHealMs?: number;
   readonly endMs: number;
 }
 
@@ -273,7 +297,7 @@ export function lbOutageHistory(over: Partial<LbOutageParams> = {}): History {
     { kind: 'fault-injected', issuedAtMs: f0, atMs: f0 + 60, faultId: `f1-${p.mode}-lb`, summary: `${p.mode === 'pause' ? 'pause-node' : 'kill-node'} load balancer`, targets: [LB_NODE] },
     { kind: 'fault-healed', issuedAtMs: healIssued, atMs: healed, faultId: `f1-${p.mode}-lb`, summary: 'load balancer back', targets: [LB_NODE] },
   ];
-  const lbDown = (t: number): boolean => t >= f0 && t < lbBack + 200;
+  const lbDown = (t: number): boolean => t >= f0 && t < lbBack + 200 + (p.stillDownAfterHealMs ?? 0);
   for (const t of ticks(0, p.endMs, 100)) {
     const d = lbDown(t);
     // Paused: connections hang until the deadline (unknown). Killed: refused (fail).

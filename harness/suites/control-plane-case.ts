@@ -1,0 +1,108 @@
+/**
+ * One control-plane failover case: a fresh history, the probes the case's guarantees need (chosen
+ * by name), the scenario's phases, pod snapshots before and after when workload disruption is
+ * judged, and the verdicts. The case's history and verdicts are saved for the suite report.
+ */
+import type { Verdict } from '../checks/verdict.js';
+import { inspectContainer } from '../runtime/docker.js';
+import { apiWriteProbe, RUN_LABEL, runLabelValue } from '../probes/api-write-probe.js';
+import { apiserverProbe } from '../probes/apiserver-probe.js';
+import { endpointsPoller } from '../probes/endpoints-poller.js';
+import { etcdLeaderPoller } from '../probes/etcd-leader-poller.js';
+import { etcdWriteProbe } from '../probes/etcd-write-probe.js';
+import { httpProbe } from '../probes/http-probe.js';
+import { lbBackendPoller } from '../probes/lb-backend-poller.js';
+import { leaseObserver } from '../probes/lease-observer.js';
+import { nodeConditionPoller } from '../probes/node-condition-poller.js';
+import { takePodSnapshot } from '../probes/pod-observer.js';
+import type { Probe, ProbeContext } from '../probes/probe.js';
+import { deleteConfigMaps } from '../runtime/kube-api.js';
+import { runScenario, type Phase } from '../scenario.js';
+import type { CaseRecorder } from '../suite-session.js';
+import type { ControlPlaneSuite } from './control-plane-suite.js';
+import { PROBE_NAMESPACE } from './etcd-quorum-case.js';
+
+/** The probes a case can ask for. */
+export type ControlPlaneProbeKind = 'api' | 'apiservers' | 'leases' | 'lb-backends' | 'endpoints' | 'nodes' | 'http' | 'etcd';
+
+export interface ControlPlaneCaseOptions {
+  readonly probes: readonly ControlPlaneProbeKind[];
+  /** Snapshot the workload's pods before and after (restarts, evictions, extra replicas). */
+  readonly podSnapshots?: boolean;
+}
+
+export interface ControlPlaneCaseOutcome {
+  readonly recorder: CaseRecorder;
+  readonly verdicts: readonly Verdict[];
+}
+
+async function probesFor<Id extends string>(suite: ControlPlaneSuite<Id>, ctx: ProbeContext, keyRun: string, kinds: readonly ControlPlaneProbeKind[]): Promise<Probe[]> {
+  const { session, creds, sources, apiservers } = suite;
+  const out: Probe[] = [];
+  for (const kind of kinds) {
+    switch (kind) {
+      case 'api':
+        out.push(apiWriteProbe(ctx, { creds, runId: keyRun, namespace: PROBE_NAMESPACE, intervalMs: 100 }));
+        break;
+      case 'apiservers':
+        out.push(apiserverProbe(ctx, { creds, servers: apiservers, runId: keyRun, namespace: PROBE_NAMESPACE }));
+        break;
+      case 'leases':
+        out.push(leaseObserver(ctx, { sources }));
+        break;
+      case 'lb-backends':
+        out.push(lbBackendPoller(ctx, { lb: session.cluster.loadBalancer, lbIp: (await inspectContainer(session.cluster.loadBalancer)).ipv4 }));
+        break;
+      case 'endpoints':
+        out.push(endpointsPoller(ctx, { sources }));
+        break;
+      case 'nodes':
+        out.push(nodeConditionPoller(ctx, { sources }));
+        break;
+      case 'http':
+        if (suite.workload === undefined) {
+          throw new Error('the http probe needs the suite opened with { workload: true }');
+        }
+        out.push(httpProbe(ctx, { targets: suite.workload.targets }));
+        break;
+      case 'etcd':
+        out.push(etcdWriteProbe(ctx, { targets: session.etcd, runId: keyRun, intervalMs: 80, timeoutMs: 1_000 }));
+        out.push(etcdLeaderPoller(ctx, { targets: session.etcd, intervalMs: 80 }));
+        break;
+    }
+  }
+  return out;
+}
+
+export async function runControlPlaneCase<Id extends string>(
+  suite: ControlPlaneSuite<Id>,
+  name: string,
+  phases: readonly Phase[] | ((ctx: ProbeContext, keyRun: string) => readonly Phase[]),
+  judgedBy: readonly Id[],
+  opts: ControlPlaneCaseOptions,
+): Promise<ControlPlaneCaseOutcome> {
+  const { session } = suite;
+  const recorder = session.newCase(name);
+  const ctx: ProbeContext = { history: recorder.history, clock: session.clock };
+  const keyRun = `${session.run.runId}-${name}`;
+  const probes = await probesFor(suite, ctx, keyRun, opts.probes);
+  const snapshot = async (): Promise<void> => {
+    if (opts.podSnapshots && suite.workload) {
+      await takePodSnapshot(ctx, { sources: suite.sources, namespace: suite.workload.namespace, labelSelector: 'app=echo' });
+    }
+  };
+  await snapshot();
+  await runScenario(recorder.faults, probes, typeof phases === 'function' ? phases(ctx, keyRun) : phases);
+  await snapshot();
+  const verdicts = judgedBy.map((id) => {
+    const g = suite.catalogue.get(id);
+    return g.check(recorder.history, g);
+  });
+  recorder.save(verdicts);
+  try {
+    await deleteConfigMaps(suite.creds, PROBE_NAMESPACE, `${RUN_LABEL}=${runLabelValue(keyRun)}`, { timeoutMs: 30_000 });
+  } catch (e) {
+    console.warn(`cleanup of the case's probe ConfigMaps failed: ${(e as Error).message}`);
+  }
+  return { recorder, verdicts };
+}

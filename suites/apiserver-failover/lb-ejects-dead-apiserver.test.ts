@@ -1,0 +1,49 @@
+import { describe, it } from 'vitest';
+import { buildApiserverFailoverCatalogue } from '../../harness/guarantees/apiserver-failover-catalogue.js';
+import { runControlPlaneCase } from '../../harness/suites/control-plane-case.js';
+import { useControlPlaneSuite } from '../../harness/suites/control-plane-suite.js';
+import { expectVerdictsHold } from '../../harness/suites/etcd-quorum-case.js';
+
+const suite = useControlPlaneSuite('apiserver-failover', buildApiserverFailoverCatalogue);
+
+describe('apiserver-failover: the apiserver is stateless; through the load balancer the API stays available once the dead instance is ejected (haproxy inter x fall)', () => {
+  it('SIGKILL of one kube-apiserver process (the kubelet restarts the static pod)', async () => {
+    const s = suite();
+    const { verdicts } = await runControlPlaneCase(s, 'apiserver-sigkill', [
+      { kind: 'baseline', durationMs: s.timings.baselineMs },
+      { kind: 'fault', spec: { kind: 'kill-process', target: { kind: 'one-follower' }, process: 'kube-apiserver', signal: 'SIGKILL' }, holdMs: 0 },
+      { kind: 'recovery', durationMs: s.timings.recoveryMs },
+    ], [
+      'apiserver-failover.baseline-healthy',
+      'apiserver-failover.lb-ejects-dead-apiserver',
+      'apiserver-failover.only-faulted-apiserver-down',
+      'apiserver-failover.static-pod-restarts',
+    ], { probes: ['api', 'apiservers', 'lb-backends', 'endpoints'] });
+    expectVerdictsHold(verdicts);
+  });
+
+  it('one kube-apiserver held down (its manifest moved away) long enough for the endpoint lease to expire', async () => {
+    const s = suite();
+    const { verdicts } = await runControlPlaneCase(s, 'apiserver-held-down', [
+      { kind: 'baseline', durationMs: s.timings.baselineMs },
+      // The lease reconciler drops an apiserver after its 15 s lease TTL (+ up to one 10 s refresh).
+      { kind: 'fault', spec: { kind: 'stop-static-pod', target: { kind: 'one-follower' }, component: 'kube-apiserver' }, holdMs: 35_000 },
+      { kind: 'recovery', durationMs: 30_000 },
+    ], [
+      'apiserver-failover.lb-ejects-dead-apiserver',
+      'apiserver-failover.only-faulted-apiserver-down',
+      'apiserver-failover.endpoints-track-apiservers',
+    ], { probes: ['api', 'apiservers', 'lb-backends', 'endpoints'] });
+    expectVerdictsHold(verdicts);
+  });
+
+  it('every kube-apiserver held down at once: the API is unavailable', async () => {
+    const s = suite();
+    const { verdicts } = await runControlPlaneCase(s, 'all-apiservers-down', [
+      { kind: 'baseline', durationMs: s.timings.baselineMs },
+      { kind: 'fault', spec: { kind: 'stop-static-pod', target: { kind: 'all' }, component: 'kube-apiserver' }, holdMs: s.timings.holdMs },
+      { kind: 'recovery', durationMs: s.timings.recoveryMs },
+    ], ['apiserver-failover.all-apiservers-down-api-unavailable'], { probes: ['api', 'apiservers'] });
+    expectVerdictsHold(verdicts);
+  });
+});

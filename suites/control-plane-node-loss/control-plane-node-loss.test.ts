@@ -1,0 +1,52 @@
+import { describe, it } from 'vitest';
+import { buildControlPlaneNodeLossCatalogue } from '../../harness/guarantees/control-plane-node-loss-catalogue.js';
+import { runControlPlaneCase } from '../../harness/suites/control-plane-case.js';
+import { useControlPlaneSuite } from '../../harness/suites/control-plane-suite.js';
+import { expectVerdictsHold } from '../../harness/suites/etcd-quorum-case.js';
+import { ETCD_QUORUM_PROBES, readEtcdTimers } from '../../harness/suites/etcd-quorum-suite.js';
+
+const suite = useControlPlaneSuite(
+  'control-plane-node-loss',
+  async (input, session) =>
+    buildControlPlaneNodeLossCatalogue({
+      ...input,
+      // The quorum part is etcd-quorum's guarantee, with the members' real timers.
+      etcd: { timersByMember: (await readEtcdTimers(session.cluster.controlPlanes)).timers, probes: ETCD_QUORUM_PROBES },
+    }),
+  { workload: true },
+);
+
+const ALL = [
+  'control-plane-node-loss.etcd-keeps-quorum',
+  'control-plane-node-loss.api-available-after-ejection',
+  'control-plane-node-loss.leases-hand-over',
+  'control-plane-node-loss.workloads-keep-serving',
+  'control-plane-node-loss.node-not-ready-after-grace',
+  'control-plane-node-loss.node-rejoins',
+  'control-plane-node-loss.node-ip-stable',
+] as const;
+
+// Held past the node-monitor grace period (50 s from v1.32) so the node must go NotReady.
+const HOLD_PAST_GRACE_MS = 65_000;
+
+describe('control-plane-node-loss: losing a whole control-plane node keeps etcd quorum, the API (after ejection), the leases (after handover) and the workloads; the node goes NotReady after the grace period and rejoins', () => {
+  it('the etcd leader\'s node stopped (docker stop), then started again', async () => {
+    const s = suite();
+    const { verdicts } = await runControlPlaneCase(s, 'etcd-leader-node-stopped', [
+      { kind: 'baseline', durationMs: s.timings.baselineMs },
+      { kind: 'fault', spec: { kind: 'stop-container', target: { kind: 'node', select: { kind: 'leader' } } }, holdMs: HOLD_PAST_GRACE_MS },
+      { kind: 'recovery', durationMs: s.timings.recoveryMs },
+    ], ALL, { probes: ['etcd', 'api', 'leases', 'nodes', 'http', 'lb-backends'] });
+    expectVerdictsHold(verdicts);
+  });
+
+  it('the kube-controller-manager lease holder\'s node paused (docker pause), then unpaused', async () => {
+    const s = suite();
+    const { verdicts } = await runControlPlaneCase(s, 'lease-holder-node-paused', [
+      { kind: 'baseline', durationMs: s.timings.baselineMs },
+      { kind: 'fault', spec: { kind: 'pause-container', target: { kind: 'node', select: { kind: 'lease-holder', lease: 'kube-controller-manager' } } }, holdMs: HOLD_PAST_GRACE_MS },
+      { kind: 'recovery', durationMs: s.timings.recoveryMs },
+    ], ALL, { probes: ['etcd', 'api', 'leases', 'nodes', 'http', 'lb-backends'] });
+    expectVerdictsHold(verdicts);
+  });
+});
