@@ -15,7 +15,7 @@ import {
   checkOnlyFaultedApiserverDown,
   checkStaticPodRestarts,
   lbEjectsDeadApiserver,
-} from './control-plane-checks.js';
+} from './apiserver-checks.js';
 import { buildControlPlaneCatalogue, type ControlPlaneCatalogue, type ControlPlaneCatalogueInput, type ControlPlaneDefinition } from './control-plane-catalogue.js';
 import {
   HAPROXY_SERVER_OPTIONS,

@@ -91,6 +91,11 @@ describe('apiserver-failover on a SIGKILLed apiserver (down 30 s, ejected after 
     expect(A('apiserver-failover.endpoints-track-apiservers', apiserverKillHistory({ alsoDropFromEndpoints: CP[0] }))).toMatchObject({ status: 'fail', reason: expect.stringMatching(/dropped the live apiserver/) });
     expect(A('apiserver-failover.static-pod-restarts', apiserverKillHistory({ downForMs: 100_000, endMs: 140_000 })).status).toBe('fail');
   });
+  it('baseline: tolerates a slow health check, not an ejected backend', () => {
+    const extra = (status: string): HistoryEntry[] => [{ kind: 'lb-backend', atMs: 5_000.5, lb: 'ha-3cp-external-load-balancer', server: CP[0], status }];
+    expect(A('apiserver-failover.baseline-healthy', withExtra(h, extra('UP 1/3'))).status).toBe('pass');
+    expect(A('apiserver-failover.baseline-healthy', withExtra(h, extra('DOWN')))).toMatchObject({ status: 'fail', reason: expect.stringMatching(/haproxy had ha-3cp-control-plane DOWN/) });
+  });
   it('fails when another apiserver stops answering too', () => {
     const extra: HistoryEntry[] = [];
     for (let t = 15_000; t < 20_000; t += 100) {

@@ -8,7 +8,10 @@
  */
 import type { Guarantee } from './catalogue.js';
 import { buildEtcdQuorumCatalogue, type EtcdQuorumCatalogueInput } from './catalogue.js';
-import { checkAbruptHolderDeathHandsOver, checkNodeIpStable, checkNodeNotReadyAfterGrace, checkNodeRejoins, checkWorkloadKeepsServing, lbEjectsDeadApiserver } from './control-plane-checks.js';
+import { lbEjectsDeadApiserver } from './apiserver-checks.js';
+import { checkWorkloadKeepsServing } from './lb-checks.js';
+import { checkAbruptHolderDeathHandsOver } from './leader-election-checks.js';
+import { checkNodeIpStable, checkNodeNotReadyAfterGrace, checkNodeRejoins } from './node-loss-checks.js';
 import { buildControlPlaneCatalogue, type ControlPlaneCatalogue, type ControlPlaneCatalogueInput, type ControlPlaneDefinition } from './control-plane-catalogue.js';
 import { CLIENT_GO_LEADERELECTION, ETCD_FAILURES, ETCD_FAQ, HAPROXY_SERVER_OPTIONS, K8S_HA_TOPOLOGY, K8S_KCM_FLAGS, K8S_NODES, K8S_TROUBLESHOOT_CLUSTER, KIND_ISSUE_NODE_IP_CHANGE, KIND_KNOWN_ISSUES } from './sources.js';
 

@@ -4,7 +4,7 @@
  *
  * Ids are `<area>.<property>` and stable forever; never renumber or reuse one.
  */
-import { checkApiDownViaLbWhileApiserversAnswer, checkApiRecoversAfterLb, checkNodesReadyWithinGrace, checkWorkloadKeepsServing } from './control-plane-checks.js';
+import { checkApiDownViaLbWhileApiserversAnswer, checkApiRecoversAfterLb, checkNodesReadyWithinGrace, checkWorkloadKeepsServing } from './lb-checks.js';
 import { buildControlPlaneCatalogue, type ControlPlaneCatalogue, type ControlPlaneCatalogueInput, type ControlPlaneDefinition } from './control-plane-catalogue.js';
 import { HAPROXY_SERVER_OPTIONS, K8S_HA_TOPOLOGY, K8S_KCM_FLAGS, K8S_NODES, K8S_PR_NODE_MONITOR_GRACE_50S, K8S_TROUBLESHOOT_CLUSTER, KIND_CONFIGURATION } from './sources.js';
 

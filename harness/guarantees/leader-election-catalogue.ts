@@ -7,7 +7,7 @@
  *
  * Ids are `<area>.<property>` and stable forever; never renumber or reuse one.
  */
-import { checkAbruptHolderDeathHandsOver, checkLeasesHeldInBaseline, checkNoTwoHolders, checkWorkContinuesAfterHandover, gracefulStop } from './control-plane-checks.js';
+import { checkAbruptHolderDeathHandsOver, checkLeasesHeldInBaseline, checkNoTwoHolders, checkWorkContinuesAfterHandover, gracefulStop } from './leader-election-checks.js';
 import { buildControlPlaneCatalogue, type ControlPlaneCatalogue, type ControlPlaneCatalogueInput, type ControlPlaneDefinition } from './control-plane-catalogue.js';
 import { CLIENT_GO_LEADERELECTION, CLIENT_GO_LEADERELECTION_SOURCE, K8S_ISSUE_KCM_NO_RELEASE, K8S_KCM_FLAGS, K8S_LEASES, K8S_SCHEDULER_FLAGS } from './sources.js';
 

@@ -6,7 +6,7 @@
  *
  * Ids are `<area>.<property>` and stable forever; never renumber or reuse one.
  */
-import { checkControlPlaneWritesRefused, checkNoPodDisruption, checkWorkloadServesThroughOutage } from './control-plane-checks.js';
+import { checkControlPlaneWritesRefused, checkNoPodDisruption, checkWorkloadServesThroughOutage } from './workload-checks.js';
 import { buildControlPlaneCatalogue, type ControlPlaneCatalogue, type ControlPlaneCatalogueInput, type ControlPlaneDefinition } from './control-plane-catalogue.js';
 import { K8S_DISRUPTIONS, K8S_NODES, K8S_TROUBLESHOOT_CLUSTER } from './sources.js';
 

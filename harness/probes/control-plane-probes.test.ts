@@ -149,3 +149,23 @@ describe('probes record what they see (fake transports, no timing assumptions)',
     expect(() => httpProbe({ history, clock: tickingClock() }, { targets: [] })).toThrow(/no targets/);
   });
 });
+
+describe('controlPlaneProbes', () => {
+  const base = {
+    creds,
+    runId: 'r1',
+    namespace: 'kube-ha-chaos-probes',
+    apiservers: new Map([['cp1', 'https://172.23.0.4:6443']]),
+    lb: { name: 'kube-ha-chaos-external-load-balancer', ip: '172.23.0.2' },
+    settings: { apiIntervalMs: 100, directIntervalMs: 100, requestTimeoutMs: 1_000, leaseIntervalMs: 200, lbPollIntervalMs: 200, endpointsIntervalMs: 500, nodeIntervalMs: 500, httpIntervalMs: 100 },
+  };
+  it('builds every probe under a distinct name (the workload probe only with targets), without starting any', async () => {
+    const { controlPlaneProbes } = await import('./control-plane-probe-set.js');
+    const ctx = { history: new History(), clock: tickingClock() };
+    expect(controlPlaneProbes(ctx, base).map((p) => p.name)).toEqual(['api-write', 'apiserver-readyz', 'lease-observer', 'lb-backends', 'apiserver-endpoints', 'node-conditions']);
+    const some = controlPlaneProbes(ctx, { ...base, include: { apiWrite: false, endpoints: false }, workload: [{ node: 'w', url: 'http://172.23.0.3:30080/' }] });
+    expect(some.map((p) => p.name)).toEqual(['apiserver-readyz', 'lease-observer', 'lb-backends', 'node-conditions', 'workload-http']);
+    expect(ctx.history.size).toBe(0);
+    expect(() => controlPlaneProbes(ctx, { ...base, aimFraction: 1.5 })).toThrow(RangeError);
+  });
+});

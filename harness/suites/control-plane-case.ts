@@ -42,7 +42,8 @@ async function probesFor<Id extends string>(suite: ControlPlaneSuite<Id>, ctx: P
   for (const kind of kinds) {
     switch (kind) {
       case 'api':
-        out.push(apiWriteProbe(ctx, { creds, runId: keyRun, namespace: PROBE_NAMESPACE, intervalMs: 100 }));
+        // A 1 s deadline: while the API hangs (a paused LB) a 2 s one would leave too few attempts to judge.
+        out.push(apiWriteProbe(ctx, { creds, runId: keyRun, namespace: PROBE_NAMESPACE, intervalMs: 100, timeoutMs: 1_000 }));
         break;
       case 'apiservers':
         out.push(apiserverProbe(ctx, { creds, servers: apiservers, runId: keyRun, namespace: PROBE_NAMESPACE }));

@@ -1,0 +1,239 @@
+/**
+ * The leader-election checks over Lease observations and work operations.
+ * Conventions, probe names and the shared helpers: control-plane-checks.ts.
+ */
+import type { Operation } from '../probes/history.js';
+import { invokedIn } from '../checks/availability.js';
+import { handoverAfter, holderNode, leaseSequenceReport } from '../checks/lease-holders.js';
+import { lastBefore } from '../checks/observed-states.js';
+import { runStages, verdict } from '../checks/verdict.js';
+import { baselineWindow, ms, outerWindow, rateStage, requireFaults, threshold, type RateRequirement } from './check-helpers.js';
+import { noResult, type ControlPlaneCheck, type ControlPlaneCheckContext } from './control-plane-checks.js';
+
+const LEASE_RATE: RateRequirement = { kind: 'polls', poller: 'lease', minName: 'minLeasePollsPerSecond' };
+
+/** Renewal interval a live holder keeps (client-go renews every retry period): twice that separates alive from dead. */
+function renewAdvanceMs(ctx: ControlPlaneCheckContext, lease: string): number {
+  return 2 * (ctx.derived.flags.leaderElection[lease]?.retryPeriodMs ?? ctx.derived.leaderElection.retryPeriodMs);
+}
+
+/** Before any fault, every leader-election lease has a holder that keeps renewing, and each enabled component's lease exists. */
+export const checkLeasesHeldInBaseline: ControlPlaneCheck = (history, g, ctx) =>
+  runStages(g.id, [
+    () => rateStage(history, g, [LEASE_RATE]),
+    () => {
+      const base = baselineWindow(history);
+      if (base === undefined) {
+        return verdict(g.id, 'inconclusive', 'no baseline window');
+      }
+      const inBase = history.leaseObservations().filter((o) => o.atMs >= base.startMs && o.atMs < base.endMs);
+      const leases = [...new Set(inBase.map((o) => o.lease))].sort();
+      const expected = Object.entries(ctx.derived.flags.leaderElection).filter(([, t]) => t.enabled).map(([l]) => l);
+      const missing = expected.filter((l) => !leases.includes(l));
+      const measured = { leases: leases.length };
+      if (missing.length > 0) {
+        return verdict(g.id, 'fail', `no Lease ${missing.join(', ')} was seen although its component runs with --leader-elect`, measured);
+      }
+      if (leases.length === 0) {
+        return verdict(g.id, 'inconclusive', 'no leader-election lease was observed in the baseline', measured);
+      }
+      for (const l of leases) {
+        const obs = inBase.filter((o) => o.lease === l);
+        const last = obs[obs.length - 1];
+        if (last === undefined || last.holder === '') {
+          return verdict(g.id, 'fail', `lease ${l} had no holder at the end of the baseline`, measured);
+        }
+        const holders = new Set(obs.map((o) => o.holder));
+        if (holders.size > 1) {
+          return verdict(g.id, 'fail', `lease ${l} changed holder ${holders.size - 1} time(s) in the baseline, before any fault`, measured);
+        }
+        const renewals = new Set(obs.map((o) => o.renewTimeIso)).size;
+        const span = (last.atMs - (obs[0]?.atMs ?? last.atMs));
+        if (span > 2 * renewAdvanceMs(ctx, l) && renewals < 2) {
+          return verdict(g.id, 'fail', `lease ${l}'s holder did not renew during ${ms(span)} of baseline`, measured);
+        }
+      }
+      return verdict(g.id, 'pass', `${leases.length} leader-election leases (${leases.join(', ')}) each held and renewed by one holder`, measured);
+    },
+  ]);
+
+/**
+ * An abrupt death of a lease holder (process killed, node lost) is followed by a new holder within
+ * lease duration + 2 x retry x (1 + jitter). Applies to every lease whose holder ran on a faulted
+ * node AND stopped renewing; leases whose holder kept renewing were not hit by the fault.
+ */
+export const checkAbruptHolderDeathHandsOver: ControlPlaneCheck = (history, g, ctx) =>
+  runStages(g.id, [
+    () => rateStage(history, g, [LEASE_RATE]),
+    () => {
+      const r = requireFaults(history, g);
+      return r.ok ? verdict(g.id, 'pass', '') : r.verdict;
+    },
+    () => {
+      const bound = threshold(g, 'maxAbruptHandoverMs');
+      const limits = { maxAbruptHandoverMs: bound };
+      const obs = history.leaseObservations();
+      const times: number[] = [];
+      const hit: string[] = [];
+      let released = 0;
+      for (const f of history.faultWindows()) {
+        for (const lease of history.leaseNames()) {
+          const h = handoverAfter(obs, lease, f.issuedAtMs, renewAdvanceMs(ctx, lease));
+          const node = holderNode(h.before?.holder ?? '');
+          if (node === undefined || !f.targets.includes(node) || h.holderKeptRenewing) {
+            continue;
+          }
+          hit.push(`${lease}@${f.faultId}`);
+          if (h.handoverMs === undefined) {
+            return noResult(g, history, f.issuedAtMs, bound, `no new holder of ${lease} after its holder on ${node} died (fault ${f.faultId})`, limits);
+          }
+          if (h.releasedAtMs !== undefined) {
+            released += 1;
+          }
+          times.push(h.handoverMs);
+        }
+      }
+      if (hit.length === 0) {
+        return verdict(g.id, 'inconclusive', 'no fault stopped a lease holder (no lease was held on a faulted node, or its holder kept renewing)', {}, limits);
+      }
+      const worst = Math.max(...times);
+      const measured = { leasesHandedOver: times.length, handoverMsMax: worst, handoverMsMin: Math.min(...times), releasedInstead: released };
+      return worst <= bound
+        ? verdict(g.id, 'pass', `${hit.join(', ')}: a new holder took over after ${times.map((t) => ms(t)).join(', ')}`, measured, limits)
+        : verdict(g.id, 'fail', `a new holder took over only after ${ms(worst)}, over the ${ms(bound)} bound (lease + 2 x retry x 2.2)`, measured, limits);
+    },
+  ]);
+
+/**
+ * A clean stop (SIGTERM) of a lease holder. `mustRelease`: the component releases its lease on the
+ * way out (kube-scheduler), so a candidate takes it at its next try; otherwise (kube-controller-manager,
+ * kubernetes#132599) the verdict reports whether it released and judges only the abrupt bound.
+ */
+export function gracefulStop(leaseOf: (ctx: ControlPlaneCheckContext) => string, mustRelease: boolean): ControlPlaneCheck {
+  return (history, g, ctx) => {
+    const lease = leaseOf(ctx);
+    return runStages(g.id, [
+      () => rateStage(history, g, [LEASE_RATE]),
+      () => {
+        const r = requireFaults(history, g);
+        if (!r.ok) {
+          return r.verdict;
+        }
+        for (const f of r.faults) {
+          const before = lastBefore(history.leaseObservations(lease), f.issuedAtMs);
+          const node = holderNode(before?.holder ?? '');
+          if (node === undefined || !f.targets.includes(node)) {
+            return verdict(g.id, 'inconclusive', `fault ${f.faultId} hit ${f.targets.join(', ')}, but ${lease} was held on ${node ?? 'no node'}`);
+          }
+        }
+        return verdict(g.id, 'pass', '');
+      },
+      () => {
+        const releaseBound = threshold(g, 'maxReleaseHandoverMs');
+        const abruptBound = threshold(g, 'maxAbruptHandoverMs');
+        const limits = mustRelease ? { maxReleaseHandoverMs: releaseBound } : { maxAbruptHandoverMs: abruptBound };
+        const times: number[] = [];
+        let releases = 0;
+        for (const f of history.faultWindows()) {
+          const h = handoverAfter(history.leaseObservations(), lease, f.issuedAtMs, renewAdvanceMs(ctx, lease));
+          if (h.handoverMs === undefined) {
+            return noResult(g, history, f.issuedAtMs, mustRelease ? releaseBound : abruptBound, `no new holder of ${lease} after its holder was stopped (fault ${f.faultId})`, limits);
+          }
+          times.push(h.handoverMs);
+          if (h.releasedAtMs !== undefined) {
+            releases += 1;
+          }
+        }
+        const worst = Math.max(...times);
+        const measured = { handoverMs: worst, releasedLease: releases, stops: times.length };
+        if (mustRelease) {
+          return worst <= releaseBound
+            ? verdict(g.id, 'pass', `${lease} was ${releases === times.length ? 'released and ' : ''}taken over ${ms(worst)} after the clean stop`, measured, limits)
+            : verdict(g.id, 'fail', `${lease} was taken over only ${ms(worst)} after the clean stop, over the ${ms(releaseBound)} release bound: ${releases === 0 ? 'it was not released' : 'it was released, but late'}`, measured, limits);
+        }
+        if (worst > abruptBound) {
+          return verdict(g.id, 'fail', `${lease} was taken over only ${ms(worst)} after the clean stop, over even the ${ms(abruptBound)} expiry bound`, measured, limits);
+        }
+        return verdict(
+          g.id,
+          'pass',
+          releases === times.length
+            ? `${lease} was released on the clean stop and taken over after ${ms(worst)}`
+            : `${lease} was NOT released on the clean stop (kubernetes#132599): the new holder took over only when the lease expired, after ${ms(worst)}`,
+          measured,
+          limits,
+        );
+      },
+    ]);
+  };
+}
+
+/** Never two holders at once: the lease records obey leader election's rules throughout the run. */
+export const checkNoTwoHolders: ControlPlaneCheck = (history, g) =>
+  runStages(g.id, [
+    () => rateStage(history, g, [LEASE_RATE]),
+    () => {
+      const skew = threshold(g, 'clockSkewMs');
+      const gap = threshold(g, 'maxObserverGapMs');
+      const rep = leaseSequenceReport(history.leaseObservations(), { clockSkewMs: skew, maxObserverGapMs: gap });
+      const measured: Record<string, number> = {
+        handovers: rep.handovers,
+        verifiedHandovers: rep.verifiedHandovers,
+        unverifiableHandovers: rep.unverifiableHandovers,
+        missedHolders: rep.missedHolders,
+        violations: rep.violations.length,
+      };
+      if (rep.minExpiryMarginMs !== undefined) {
+        measured['minExpiryMarginMs'] = rep.minExpiryMarginMs;
+      }
+      const limits = { maxViolations: 0, clockSkewMs: skew, maxObserverGapMs: gap };
+      const v = rep.violations[0];
+      if (v !== undefined) {
+        return verdict(g.id, 'fail', `${rep.violations.length} violation(s); first: lease ${v.lease} at ${ms(v.atMs)}: ${v.detail} (${v.rule})`, measured, limits);
+      }
+      if (rep.verifiedHandovers === 0) {
+        return verdict(
+          g.id,
+          'inconclusive',
+          rep.handovers === 0 ? 'no handover was observed: nothing to check' : `none of ${rep.handovers} handovers could be verified (the observer was blind right before each)`,
+          measured,
+          limits,
+        );
+      }
+      return verdict(g.id, 'pass', `${rep.verifiedHandovers} handover(s) verified: each new holder acquired only after the previous lease expired or was released${rep.missedHolders > 0 ? `; ${rep.missedHolders} holder(s) came and went between polls` : ''}`, measured, limits);
+    },
+  ]);
+
+/** Work started during the fault (pod scheduled, deployment scaled) completes once a new leader runs. */
+export const checkWorkContinuesAfterHandover: ControlPlaneCheck = (history, g, ctx) =>
+  runStages(g.id, [
+    () => {
+      const r = requireFaults(history, g);
+      return r.ok ? verdict(g.id, 'pass', '') : r.verdict;
+    },
+    () => {
+      const bound = threshold(g, 'maxWorkCompletionAfterFaultMs');
+      const limits = { maxWorkCompletionAfterFaultMs: bound };
+      const work = history.operations({ probe: ctx.names.work });
+      const judged: { op: Operation; latencyMs: number }[] = [];
+      for (const f of history.faultWindows()) {
+        for (const o of invokedIn(work, outerWindow(f, history))) {
+          if (o.outcome !== 'ok') {
+            return verdict(g.id, 'fail', `${o.op} started at ${ms(o.invokedAtMs)} during fault ${f.faultId} did not complete: ${o.error ?? o.outcome}`, { workOps: judged.length }, limits);
+          }
+          judged.push({ op: o, latencyMs: o.completedAtMs - Math.max(o.invokedAtMs, f.issuedAtMs) });
+        }
+      }
+      if (judged.length === 0) {
+        return verdict(g.id, 'inconclusive', `no ${ctx.names.work} operation was started during a fault`, {}, limits);
+      }
+      const worst = judged.reduce((a, b) => (b.latencyMs > a.latencyMs ? b : a));
+      const measured: Record<string, number> = { workOps: judged.length, workCompletionMsMax: worst.latencyMs };
+      for (const op of new Set(judged.map((j) => j.op.op))) {
+        measured[`${op}.maxMs`] = Math.max(...judged.filter((j) => j.op.op === op).map((j) => j.latencyMs));
+      }
+      return worst.latencyMs <= bound
+        ? verdict(g.id, 'pass', `${judged.length} work operation(s) started during the fault completed, the slowest (${worst.op.op}) ${ms(worst.latencyMs)} after the fault`, measured, limits)
+        : verdict(g.id, 'fail', `${worst.op.op} completed only ${ms(worst.latencyMs)} after the fault, over the ${ms(bound)} bound`, measured, limits);
+    },
+  ]);

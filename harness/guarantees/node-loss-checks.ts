@@ -1,0 +1,119 @@
+/**
+ * The control-plane-node-loss checks of the node itself: NotReady after the grace period, rejoin, same IP.
+ * Conventions, probe names and the shared helpers: control-plane-checks.ts.
+ */
+import { firstAfter, firstFullyUpAfter, isNodeReady, lastBefore, nodeIpChanges } from '../checks/observed-states.js';
+import { runStages, verdict } from '../checks/verdict.js';
+import { ms, rateStage, requireFaults, threshold } from './check-helpers.js';
+import { noResult, singleTargetFaults, type ControlPlaneCheck } from './control-plane-checks.js';
+
+/** The lost node goes NotReady after the grace period: not before it, and not long after. */
+export const checkNodeNotReadyAfterGrace: ControlPlaneCheck = (history, g) =>
+  runStages(g.id, [
+    () => rateStage(history, g, [{ kind: 'polls', poller: 'node', minName: 'minNodePollsPerSecond' }]),
+    () => singleTargetFaults(history, g, (f, t) => (history.observedNodes().includes(t) ? undefined : `fault ${f.faultId} hit ${t}, which the node poller never saw`)),
+    () => {
+      const minB = threshold(g, 'minNotReadyAfterMs');
+      const maxB = threshold(g, 'maxNotReadyAfterMs');
+      const limits = { minNotReadyAfterMs: minB, maxNotReadyAfterMs: maxB };
+      const delays: number[] = [];
+      for (const f of history.faultWindows()) {
+        const t = f.targets[0] ?? '';
+        const obs = history.nodeObservations(t);
+        const nr = firstAfter(obs, f.issuedAtMs, (o) => !isNodeReady(o));
+        const end = f.healedAtMs ?? history.endMs();
+        if (nr === undefined || nr.atMs > end) {
+          const held = end - f.issuedAtMs;
+          return held >= maxB
+            ? verdict(g.id, 'fail', `${t} stayed Ready for the whole ${ms(held)} it was down (fault ${f.faultId})`, { heldMs: held }, limits)
+            : verdict(g.id, 'inconclusive', `${t} was down only ${ms(held)}, shorter than the grace period allows to observe (${ms(maxB)})`, { heldMs: held }, limits);
+        }
+        const d = nr.atMs - f.issuedAtMs;
+        if (d < minB) {
+          return verdict(g.id, 'fail', `${t} was ${nr.ready} only ${ms(d)} after fault ${f.faultId}, earlier than the grace period allows (${ms(minB)})`, { notReadyAfterMs: d }, limits);
+        }
+        delays.push(d);
+      }
+      const worst = Math.max(...delays);
+      const measured = { notReadyAfterMs: worst };
+      return worst <= maxB
+        ? verdict(g.id, 'pass', `the lost node went NotReady ${ms(worst)} after the fault, inside [${ms(minB)}, ${ms(maxB)}]`, measured, limits)
+        : verdict(g.id, 'fail', `the lost node went NotReady only ${ms(worst)} after the fault, over the ${ms(maxB)} bound`, measured, limits);
+    },
+  ]);
+
+/** After the node is back it is Ready again within a bound, haproxy serves its apiserver, and its etcd member answers. */
+export const checkNodeRejoins: ControlPlaneCheck = (history, g) =>
+  runStages(g.id, [
+    () => rateStage(history, g, [{ kind: 'polls', poller: 'node', minName: 'minNodePollsPerSecond' }]),
+    () => singleTargetFaults(history, g, (f) => (f.healedAtMs === undefined ? `fault ${f.faultId} was never healed` : undefined)),
+    () => {
+      const bound = threshold(g, 'maxNodeRejoinMs');
+      const limits = { maxNodeRejoinMs: bound };
+      let worst = 0;
+      let backendUp = 0;
+      let memberAnswers = 0;
+      for (const f of history.faultWindows()) {
+        const t = f.targets[0] ?? '';
+        const healed = f.healedAtMs ?? 0;
+        const ready = firstAfter(history.nodeObservations(t), healed, isNodeReady);
+        if (ready === undefined) {
+          return noResult(g, history, healed, bound, `no Ready observation of ${t} after it was restarted`, limits);
+        }
+        worst = Math.max(worst, ready.atMs - healed);
+        if (firstFullyUpAfter(history.backendStates(), t, healed) !== undefined) {
+          backendUp += 1;
+        } else if (history.backendServers().includes(t)) {
+          return noResult(g, history, healed, bound, `haproxy did not mark ${t} UP again after it was restarted; no UP`, limits);
+        }
+        const member = history.leaderObservations(t).find((o) => o.atMs >= healed && !/^0+$/.test(o.leaderId));
+        if (member !== undefined) {
+          memberAnswers += 1;
+        } else if (history.polledMembers().includes(t)) {
+          return noResult(g, history, healed, bound, `the etcd member on ${t} did not report a leader after the restart; no healthy member`, limits);
+        }
+      }
+      const measured = { rejoinMs: worst, backendUpAgain: backendUp, etcdMemberAnswers: memberAnswers };
+      return worst <= bound
+        ? verdict(g.id, 'pass', `the node was Ready ${ms(worst)} after its restart${backendUp > 0 ? ', haproxy serves its apiserver again' : ''}${memberAnswers > 0 ? ', its etcd member follows the leader' : ''}`, measured, limits)
+        : verdict(g.id, 'fail', `the node was Ready again only ${ms(worst)} after its restart, over the ${ms(bound)} bound`, measured, limits);
+    },
+  ]);
+
+/**
+ * The restarted node keeps its IP. kind gives a restarted node container whatever address docker
+ * hands out (kind#1689); a new one breaks the etcd peer URLs and the apiserver's --advertise-address
+ * baked into the static pod manifests, so the node cannot rejoin. Reported as a clear finding.
+ */
+export const checkNodeIpStable: ControlPlaneCheck = (history, g) => {
+  const r = requireFaults(history, g);
+  if (!r.ok) {
+    return r.verdict;
+  }
+  let checked = 0;
+  for (const f of r.faults) {
+    for (const t of f.targets) {
+      const before = lastBefore(history.nodeObservations(t).filter((o) => o.internalIp !== undefined), f.issuedAtMs)?.internalIp;
+      // The address the restarted kubelet reports: its first Ready status after the restart (until
+      // it posts one, the Node object still carries the old address).
+      const healed = f.healedAtMs ?? Number.POSITIVE_INFINITY;
+      const after = (firstAfter(history.nodeObservations(t), healed, (o) => o.internalIp !== undefined && isNodeReady(o)) ?? firstAfter(history.nodeObservations(t), healed, (o) => o.internalIp !== undefined))?.internalIp;
+      if (before === undefined || after === undefined) {
+        continue;
+      }
+      checked += 1;
+      if (before !== after) {
+        return verdict(
+          g.id,
+          'fail',
+          `kind#1689: ${t} came back with IP ${after} (was ${before}); its etcd peer URL and the apiserver's --advertise-address still name ${before}, so the member cannot rejoin without re-provisioning`,
+          { ipChanges: nodeIpChanges(history.nodeObservations(), t).length },
+          { maxIpChanges: 0 },
+        );
+      }
+    }
+  }
+  return checked === 0
+    ? verdict(g.id, 'inconclusive', 'the node IP was not observed both before the fault and after the restart')
+    : verdict(g.id, 'pass', `the restarted node(s) kept their IP (${checked} checked)`, { ipChanges: 0 }, { maxIpChanges: 0 });
+};
