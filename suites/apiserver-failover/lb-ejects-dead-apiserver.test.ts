@@ -14,8 +14,9 @@ describe('apiserver-failover: the apiserver is stateless; through the load balan
       { kind: 'fault', spec: { kind: 'kill-process', target: { kind: 'one-follower' }, process: 'kube-apiserver', signal: 'SIGKILL' }, holdMs: 0 },
       { kind: 'recovery', durationMs: s.timings.recoveryMs },
     ], [
+      // The kubelet restarts a killed apiserver in ~5 s, faster than haproxy's inter x fall (6 s +):
+      // ejection is judged on the held-down case below.
       'apiserver-failover.baseline-healthy',
-      'apiserver-failover.lb-ejects-dead-apiserver',
       'apiserver-failover.only-faulted-apiserver-down',
       'apiserver-failover.static-pod-restarts',
     ], { probes: ['api', 'apiservers', 'lb-backends', 'endpoints'] });
