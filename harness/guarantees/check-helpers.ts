@@ -50,9 +50,14 @@ export function confirmedWindow(f: FaultWindow, history: History): TimeWindow {
   return { startMs: f.injectedAtMs, endMs: f.healIssuedAtMs ?? f.healedAtMs ?? history.endMs() };
 }
 
-/** How long a fault was held: issue to confirmed heal (to the end of the history if never healed). */
+/**
+ * How long a fault was held: from its issue to the issue of its heal (the undo). The heal's own
+ * verification afterwards (waiting until every process, lease and node is back, which after a hang of
+ * all apiservers took ~40 s on ha-3cp) is recovery, not outage. Falls back to the confirmed heal,
+ * then to the end of the history.
+ */
 export function heldMs(f: FaultWindow, history: History): number {
-  return (f.healedAtMs ?? history.endMs()) - f.issuedAtMs;
+  return (f.healIssuedAtMs ?? f.healedAtMs ?? history.endMs()) - f.issuedAtMs;
 }
 
 /** The recorded faults, or an inconclusive verdict when there are none. */
