@@ -248,7 +248,12 @@ describe('control-plane-node-loss (control-plane3 stopped 80 s, it held the cont
   });
   it('fails NotReady before the grace period or long after it, and a slow ejection', () => {
     expect(N('control-plane-node-loss.node-not-ready-after-grace', nodeLossHistory({ notReadyAfterMs: 20_000 })).status).toBe('fail');
-    expect(N('control-plane-node-loss.node-not-ready-after-grace', nodeLossHistory({ notReadyAfterMs: 70_000 })).status).toBe('fail');
+    expect(N('control-plane-node-loss.node-not-ready-after-grace', nodeLossHistory({ notReadyAfterMs: 110_000 })).status).toBe('fail');
+    // The controller-manager leader was on the lost node: its successor starts the grace clock when it
+    // first sees the node, so NotReady a handover after the grace period is on time (seen: 66.3 s).
+    const late = N('control-plane-node-loss.node-not-ready-after-grace', nodeLossHistory({ notReadyAfterMs: 70_000 }));
+    expect(late.status).toBe('pass');
+    expect(late.measured['controllerManagerHandoverMs']).toBeGreaterThan(0);
     expect(N('control-plane-node-loss.api-available-after-ejection', nodeLossHistory({ ejectAfterMs: 20_000 }))).toMatchObject({ status: 'fail', reason: expect.stringMatching(/13,200 ms bound/) });
   });
   it('fails a node that does not come back Ready in time, and is inconclusive when the history ends too soon', () => {

@@ -4,6 +4,7 @@
  */
 import { firstAfter, firstFullyUpAfter, isNodeReady, lastBefore, nodeIpChanges } from '../checks/observed-states.js';
 import { runStages, verdict } from '../checks/verdict.js';
+import type { History } from '../probes/history.js';
 import { ms, rateStage, requireFaults, threshold } from './check-helpers.js';
 import { noResult, singleTargetFaults, type ControlPlaneCheck } from './control-plane-checks.js';
 
@@ -17,6 +18,7 @@ export const checkNodeNotReadyAfterGrace: ControlPlaneCheck = (history, g) =>
       const maxB = threshold(g, 'maxNotReadyAfterMs');
       const limits = { minNotReadyAfterMs: minB, maxNotReadyAfterMs: maxB };
       const delays: number[] = [];
+      const handovers: number[] = [];
       for (const f of history.faultWindows()) {
         const t = f.targets[0] ?? '';
         const obs = history.nodeObservations(t);
@@ -29,16 +31,34 @@ export const checkNodeNotReadyAfterGrace: ControlPlaneCheck = (history, g) =>
             : verdict(g.id, 'inconclusive', `${t} was down only ${ms(held)}, shorter than the grace period allows to observe (${ms(maxB)})`, { heldMs: held }, limits);
         }
         const d = nr.atMs - f.issuedAtMs;
+        // The node lifecycle controller runs in kube-controller-manager. When its leader was on the
+        // lost node, the new leader's controller starts the node's grace clock when it FIRST sees the
+        // node (it has no earlier heartbeat on record), so NotReady comes a handover later. Measured
+        // on ha-3cp: handover 14.5-17.1 s, NotReady at 66.3 s with a 50 s grace period.
+        const handover = controllerManagerHandoverAfter(history, f.issuedAtMs, t);
+        const effectiveMaxB = handover === undefined ? maxB : maxB + handover;
+        if (handover !== undefined) {
+          handovers.push(handover);
+        }
+        if (d > effectiveMaxB) {
+          return verdict(g.id, 'fail', `${t} went NotReady only ${ms(d)} after fault ${f.faultId}, over the ${ms(effectiveMaxB)} bound${handover === undefined ? '' : ` (incl. the ${ms(handover)} controller-manager handover)`}`, { notReadyAfterMs: d }, { ...limits, maxNotReadyAfterMs: effectiveMaxB });
+        }
         if (d < minB) {
           return verdict(g.id, 'fail', `${t} was ${nr.ready} only ${ms(d)} after fault ${f.faultId}, earlier than the grace period allows (${ms(minB)})`, { notReadyAfterMs: d }, limits);
         }
         delays.push(d);
       }
       const worst = Math.max(...delays);
-      const measured = { notReadyAfterMs: worst };
-      return worst <= maxB
-        ? verdict(g.id, 'pass', `the lost node went NotReady ${ms(worst)} after the fault, inside [${ms(minB)}, ${ms(maxB)}]`, measured, limits)
-        : verdict(g.id, 'fail', `the lost node went NotReady only ${ms(worst)} after the fault, over the ${ms(maxB)} bound`, measured, limits);
+      const handoverMs = handovers.length > 0 ? Math.max(...handovers) : 0;
+      const measured = { notReadyAfterMs: worst, controllerManagerHandoverMs: handoverMs };
+      const bound = maxB + handoverMs;
+      return verdict(
+        g.id,
+        'pass',
+        `the lost node went NotReady ${ms(worst)} after the fault, inside [${ms(minB)}, ${ms(bound)}]${handoverMs > 0 ? ` (the controller-manager leader was on it: its ${ms(handoverMs)} handover restarts the grace clock)` : ''}`,
+        measured,
+        { ...limits, maxNotReadyAfterMs: bound },
+      );
     },
   ]);
 
@@ -117,3 +137,17 @@ export const checkNodeIpStable: ControlPlaneCheck = (history, g) => {
     ? verdict(g.id, 'inconclusive', 'the node IP was not observed both before the fault and after the restart')
     : verdict(g.id, 'pass', `the restarted node(s) kept their IP (${checked} checked)`, { ipChanges: 0 }, { maxIpChanges: 0 });
 };
+
+/**
+ * When the kube-controller-manager lease was held on `node` at `faultAtMs`: how long after the fault
+ * another holder was first observed. Undefined when the leader was elsewhere (or no handover seen).
+ */
+export function controllerManagerHandoverAfter(history: History, faultAtMs: number, node: string, lease = 'kube-controller-manager'): number | undefined {
+  const obs = history.leaseObservations(lease);
+  const before = [...obs].reverse().find((o) => o.atMs <= faultAtMs);
+  if (before === undefined || before.holder.split('_')[0] !== node) {
+    return undefined;
+  }
+  const after = obs.find((o) => o.atMs > faultAtMs && o.holder !== '' && o.holder !== before.holder);
+  return after === undefined ? undefined : after.atMs - faultAtMs;
+}
