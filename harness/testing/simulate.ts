@@ -7,18 +7,10 @@
  * Test support only: nothing in the harness proper imports this.
  */
 import type { LeaderObservation, Operation, Outcome, StatusErrorObservation } from '../probes/history.js';
+import { seededRandom } from '../random.js';
 
-/** mulberry32: tiny seeded PRNG, so simulated jitter is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The harness's seeded PRNG, so simulated jitter is the same on every run. */
+export { seededRandom };
 
 /** What the simulated server does with one request. */
 export interface SimulatedResponse {

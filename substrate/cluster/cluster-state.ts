@@ -4,19 +4,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ClusterInfo } from '../../harness/cluster/cluster-handle.js';
 import { cachePath } from '../paths.js';
 
-export interface ClusterState {
-  readonly name: string;
-  readonly topology: string;
-  readonly topologyFile: string;
-  readonly nodeImage: string;
-  readonly kindBinary: string;
-  readonly kubectlBinary: string;
-  readonly etcdctlBinary: string;
-  readonly kubeconfig: string;
-  readonly createdAt: string;
-}
+/** The same record the suites receive (harness/cluster/cluster-handle.ts ClusterInfo). */
+export type ClusterState = ClusterInfo;
 
 export function clusterDir(name: string): string {
   return cachePath('clusters', name);

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { buildControlPlaneNodeLossCatalogue } from '../../harness/guarantees/control-plane-node-loss-catalogue.js';
+import { buildControlPlaneNodeLossCatalogue, CONTROL_PLANE_NODE_LOSS_IDS } from '../../harness/guarantees/control-plane-node-loss-catalogue.js';
 import { runControlPlaneCase } from '../../harness/suites/control-plane-case.js';
 import { useControlPlaneSuite } from '../../harness/suites/control-plane-suite.js';
 import { expectVerdictsHold } from '../../harness/suites/etcd-quorum-case.js';
@@ -16,15 +16,7 @@ const suite = useControlPlaneSuite(
   { workload: true },
 );
 
-const ALL = [
-  'control-plane-node-loss.etcd-keeps-quorum',
-  'control-plane-node-loss.api-available-after-ejection',
-  'control-plane-node-loss.leases-hand-over',
-  'control-plane-node-loss.workloads-keep-serving',
-  'control-plane-node-loss.node-not-ready-after-grace',
-  'control-plane-node-loss.node-rejoins',
-  'control-plane-node-loss.node-ip-stable',
-] as const;
+const ALL = CONTROL_PLANE_NODE_LOSS_IDS;
 
 // Held past the node-monitor grace period (50 s from v1.32) so the node must go NotReady.
 const HOLD_PAST_GRACE_MS = 65_000;
