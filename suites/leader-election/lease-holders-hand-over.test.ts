@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { buildLeaderElectionCatalogue } from '../../harness/guarantees/leader-election-catalogue.js';
-import { schedulePodAndWait } from '../../harness/probes/control-loop-work.js';
+import { cleanupWorkPods, schedulePodAndWait } from '../../harness/probes/control-loop-work.js';
 import { runControlPlaneCase } from '../../harness/suites/control-plane-case.js';
 import { useControlPlaneSuite } from '../../harness/suites/control-plane-suite.js';
 import { expectVerdictsHold, PROBE_NAMESPACE } from '../../harness/suites/etcd-quorum-case.js';
@@ -30,6 +30,8 @@ describe('leader-election: after the lease holder dies another instance takes ov
       'leader-election.no-two-holders',
       'leader-election.work-continues-after-handover',
     ], { probes: ['leases', 'api'] });
+    // The work pod is ours: leave nothing behind.
+    await cleanupWorkPods(s.creds, PROBE_NAMESPACE, `${s.session.run.runId}-scheduler-holder-sigkill`);
     expectVerdictsHold(verdicts);
   });
 
