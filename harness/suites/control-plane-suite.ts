@@ -11,6 +11,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { versions } from '../../substrate/versions.js';
 import type { ClusterInfo } from '../cluster/cluster-handle.js';
 import { directApiservers, nodeIps, readControlPlaneConfig } from '../cluster/control-plane-config.js';
+import { waitForHealthy } from '../cluster/health.js';
 import type { ControlPlaneCatalogue, ControlPlaneCatalogueInput } from '../guarantees/control-plane-catalogue.js';
 import { controlPlaneFlagsFrom } from '../guarantees/control-plane-flags.js';
 import type { ApiSources } from '../probes/api-sources.js';
@@ -41,7 +42,19 @@ async function deployWorkload(session: SuiteSession, suite: string): Promise<{ n
   const namespace = `${suite}-${session.run.runId.slice(-4)}`.toLowerCase();
   const manifest = readFileSync(join(repoRoot, 'fixtures/workloads/echo.yaml'), 'utf8').replaceAll('NAMESPACE', namespace);
   const k = session.cluster.kubectl;
-  await kubectl(k, ['apply', '-f', '-'], { timeoutMs: 30_000, stdin: manifest });
+  // Right after an earlier suite's heal the API can answer /readyz and still refuse a write for a
+  // few seconds (seen in a full CI run after every apiserver had been held down): retry briefly.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await kubectl(k, ['apply', '-f', '-'], { timeoutMs: 30_000, stdin: manifest });
+      break;
+    } catch (e) {
+      if (attempt >= 6) {
+        throw e;
+      }
+      await new Promise((r) => setTimeout(r, 5_000));
+    }
+  }
   await kubectl(k, ['-n', namespace, 'rollout', 'status', 'deployment/echo', '--timeout=120s'], { timeoutMs: 130_000 });
   const port = (await kubectl(k, ['-n', namespace, 'get', 'svc', 'echo-nodeport', '-o', 'jsonpath={.spec.ports[0].nodePort}'], { timeoutMs: 10_000 })).stdout.trim();
   const targets: HttpTarget[] = [];
@@ -60,6 +73,11 @@ export async function openControlPlaneSuite<Id extends string>(
 ): Promise<ControlPlaneSuite<Id>> {
   const session = await openSuiteSession(suite, run, info);
   const cluster = session.cluster;
+  // Start from the baseline: an earlier suite's last heal may still be settling.
+  const health = await waitForHealthy(cluster, session.etcd, 180_000);
+  if (!health.healthy) {
+    throw new Error(`refusing to start ${suite}: the cluster is not at its baseline: ${health.problems.join('; ')}`);
+  }
   const reading = controlPlaneFlagsFrom(await readControlPlaneConfig(cluster), versions().kubernetes);
   const ips = await nodeIps([...cluster.controlPlanes, ...cluster.workers]);
   const catalogue = await build({ flags: reading.flags, nodeIps: ips, apiservers: cluster.controlPlanes }, session);
