@@ -187,14 +187,19 @@ describe('correctTermLag (etcd 3.6 Status reads leader and term separately)', ()
   it('covers a rejoining member that reports the new leader with its old term for a long time', () => {
     // After a partition heals, the isolated member names the new leader at once but applies the
     // backlog of the new term for tens of seconds.
+    // It is polled every 100 ms throughout (it keeps answering), so its run is unbroken.
+    const catchingUp = Array.from({ length: 301 }, (_, i) => ({
+      kind: 'leader' as const, atMs: 555_000 + i * 100, member: 'a', leaderId: 'new', term: i < 300 ? 8 : 9, revision: 3 + i,
+    }));
     const rejoin = [
       { kind: 'leader' as const, atMs: 500_000, member: 'a', leaderId: 'old', term: 8, revision: 1 },
       { kind: 'leader' as const, atMs: 501_000, member: 'b', leaderId: 'new', term: 9, revision: 2 },
-      { kind: 'leader' as const, atMs: 555_000, member: 'a', leaderId: 'new', term: 8, revision: 3 },
-      { kind: 'leader' as const, atMs: 585_000, member: 'a', leaderId: 'new', term: 9, revision: 9 },
+      ...catchingUp,
     ];
     expect(splitBrainViolations(rejoin)).toEqual([]);
-    expect(correctTermLag(rejoin).map((o) => o.term)).toEqual([8, 9, 9, 9]);
+    const fixed = correctTermLag(rejoin).map((o) => o.term);
+    expect(fixed.slice(0, 3)).toEqual([8, 9, 9]);
+    expect(new Set(fixed.slice(2))).toEqual(new Set([9]));
   });
   it('keeps a run that is broken by another leader apart (a re-election after another leader is real)', () => {
     const reelected = [
@@ -219,5 +224,20 @@ describe('electionAfter: a restarted leader can win again', () => {
     const e = electionAfter(obs, 215_607);
     expect(e.next).toMatchObject({ leaderId: '629e', term: 3 });
     expect(e.electionMs).toBeCloseTo(1_632, 0);
+  });
+});
+
+describe('correctTermLag across a restart of the polled member', () => {
+  it('does not carry the term a restarted member reports after its restart back to before it', () => {
+    // CI run on ha-3cp: cp2 led in term 3, was SIGKILLed at 812 262 ms, restarted and won term 4.
+    const obs = [
+      { kind: 'leader' as const, atMs: 808_142, member: 'cp2', leaderId: 'a894', term: 3, revision: 1 },
+      { kind: 'leader' as const, atMs: 812_295, member: 'cp2', leaderId: 'a894', term: 3, revision: 2 },
+      { kind: 'leader' as const, atMs: 812_300, member: 'cp3', leaderId: 'a894', term: 3, revision: 2 },
+      { kind: 'leader' as const, atMs: 813_617, member: 'cp3', leaderId: 'a894', term: 4, revision: 3 },
+      { kind: 'leader' as const, atMs: 814_143, member: 'cp2', leaderId: 'a894', term: 4, revision: 3 },
+    ];
+    expect(correctTermLag(obs).map((o) => o.term)).toEqual([3, 3, 3, 4, 4]);
+    expect(electionAfter(obs, 812_262).electionMs).toBeCloseTo(1_355, 0);
   });
 });

@@ -32,10 +32,13 @@ export interface LeaderEpoch {
  * re-elected with no other leader (or "no leader") reported in between is seen as one epoch, which can
  * hide, never invent, a violation.
  */
+/** Polls run every ~100 ms; a member silent for longer than this was not answering. */
+export const RUN_GAP_MS = 1_000;
+
 export function correctTermLag(observations: readonly LeaderObservation[]): LeaderObservation[] {
   const sorted = [...observations].sort((a, b) => a.atMs - b.atMs);
   const runTerm = new Map<LeaderObservation, number>();
-  const open = new Map<string, { leaderId: string; members: LeaderObservation[]; maxTerm: number }>();
+  const open = new Map<string, { leaderId: string; members: LeaderObservation[]; maxTerm: number; lastAtMs: number }>();
   const close = (run: { members: LeaderObservation[]; maxTerm: number }): void => {
     for (const o of run.members) {
       runTerm.set(o, run.maxTerm);
@@ -43,14 +46,18 @@ export function correctTermLag(observations: readonly LeaderObservation[]): Lead
   };
   for (const o of sorted) {
     const run = open.get(o.member);
-    if (run !== undefined && run.leaderId === o.leaderId) {
+    // A silence breaks the run: the member did not answer (it was killed and restarted, say), so what
+    // it says afterwards is not the same unbroken view (seen in CI: a killed leader re-elected itself
+    // in term 4; without the break its last term-3 reports, 33 ms after the kill, became term 4).
+    if (run !== undefined && run.leaderId === o.leaderId && o.atMs - run.lastAtMs <= RUN_GAP_MS) {
       run.members.push(o);
       run.maxTerm = Math.max(run.maxTerm, o.term);
+      run.lastAtMs = o.atMs;
     } else {
       if (run !== undefined) {
         close(run);
       }
-      open.set(o.member, { leaderId: o.leaderId, members: [o], maxTerm: o.term });
+      open.set(o.member, { leaderId: o.leaderId, members: [o], maxTerm: o.term, lastAtMs: o.atMs });
     }
   }
   for (const run of open.values()) {
