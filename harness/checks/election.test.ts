@@ -164,6 +164,7 @@ describe('correctTermLag (etcd 3.6 Status reads leader and term separately)', ()
   // but for one poll cp3 and cp2 reported (cp3, term 2) before reporting (cp3, term 3).
   const obs = [
     { kind: 'leader' as const, atMs: 210_605, member: 'cp1', memberId: 'c221', leaderId: 'c221', term: 2, revision: 14_049 },
+    { kind: 'leader' as const, atMs: 210_606, member: 'cp2', memberId: 'eaf5', leaderId: 'c221', term: 2, revision: 14_049 },
     { kind: 'leader' as const, atMs: 210_607, member: 'cp3', memberId: '91f0', leaderId: 'c221', term: 2, revision: 14_049 },
     { kind: 'leader' as const, atMs: 218_152, member: 'cp3', memberId: '91f0', leaderId: '91f0', term: 2, revision: 14_304 },
     { kind: 'leader' as const, atMs: 218_152, member: 'cp2', memberId: 'eaf5', leaderId: '91f0', term: 2, revision: 14_304 },
@@ -238,6 +239,21 @@ describe('correctTermLag across a restart of the polled member', () => {
       { kind: 'leader' as const, atMs: 814_143, member: 'cp2', leaderId: 'a894', term: 4, revision: 3 },
     ];
     expect(correctTermLag(obs).map((o) => o.term)).toEqual([3, 3, 3, 4, 4]);
+    expect(electionAfter(obs, 812_262).electionMs).toBeCloseTo(1_355, 0);
+  });
+});
+
+describe('correctTermLag with the same leader re-elected', () => {
+  it('leaves the followers\' reports of that leader alone, so the election is not moved to the kill', () => {
+    // CI run: cp3 and cp1 kept answering and named a894 throughout; a894 (cp2) was killed at
+    // 812 262 ms and re-elected in term 4, which cp3 first reported at 813 617 ms.
+    const obs = [
+      { kind: 'leader' as const, atMs: 808_080, member: 'cp3', leaderId: 'a894', term: 3, revision: 1 },
+      { kind: 'leader' as const, atMs: 812_295, member: 'cp3', leaderId: 'a894', term: 3, revision: 2 },
+      { kind: 'leader' as const, atMs: 812_900, member: 'cp3', leaderId: 'a894', term: 3, revision: 2 },
+      { kind: 'leader' as const, atMs: 813_617, member: 'cp3', leaderId: 'a894', term: 4, revision: 3 },
+    ];
+    expect(correctTermLag(obs).map((o) => o.term)).toEqual([3, 3, 3, 4]);
     expect(electionAfter(obs, 812_262).electionMs).toBeCloseTo(1_355, 0);
   });
 });

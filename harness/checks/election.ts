@@ -39,10 +39,18 @@ export function correctTermLag(observations: readonly LeaderObservation[]): Lead
   const sorted = [...observations].sort((a, b) => a.atMs - b.atMs);
   const runTerm = new Map<LeaderObservation, number>();
   const open = new Map<string, { leaderId: string; members: LeaderObservation[]; maxTerm: number; lastAtMs: number }>();
-  const close = (run: { members: LeaderObservation[]; maxTerm: number }): void => {
+  // Only a run that STARTS with a change of leader (as this member sees it) is corrected: that is
+  // where the applied term lags. A run with the same leader throughout can span a real re-election of
+  // that leader (a killed leader restarted and re-elected, as seen in CI); lifting its early reports
+  // into the later term would invent an election at the moment of the kill.
+  const previousLeader = new Map<string, string>();
+  const close = (run: { leaderId: string; members: LeaderObservation[]; maxTerm: number }, member: string): void => {
+    const before = previousLeader.get(member);
+    const correct = before !== undefined && before !== run.leaderId;
     for (const o of run.members) {
-      runTerm.set(o, run.maxTerm);
+      runTerm.set(o, correct ? run.maxTerm : o.term);
     }
+    previousLeader.set(member, run.leaderId);
   };
   for (const o of sorted) {
     const run = open.get(o.member);
@@ -55,13 +63,13 @@ export function correctTermLag(observations: readonly LeaderObservation[]): Lead
       run.lastAtMs = o.atMs;
     } else {
       if (run !== undefined) {
-        close(run);
+        close(run, o.member);
       }
       open.set(o.member, { leaderId: o.leaderId, members: [o], maxTerm: o.term, lastAtMs: o.atMs });
     }
   }
-  for (const run of open.values()) {
-    close(run);
+  for (const [member, run] of open) {
+    close(run, member);
   }
   return sorted.map((o) => (isNoLeader(o.leaderId) || runTerm.get(o) === o.term ? o : { ...o, term: runTerm.get(o) ?? o.term }));
 }
