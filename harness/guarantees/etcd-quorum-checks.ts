@@ -9,6 +9,7 @@
  * - "Nothing may succeed" windows use the CONFIRMED window [injectedAtMs, healIssuedAtMs], so a
  *   request answered just before the fault bit, or just after the heal began, is not blamed.
  */
+import { baselineWindow, confirmedWindow, outerWindow, requireFaults, threshold, type CheckedGuarantee } from './check-helpers.js';
 import type { FaultWindow, History, LeaderObservation } from '../probes/history.js';
 import {
   availabilityStats,
@@ -59,47 +60,20 @@ export interface CheckContext {
   readonly allowances: Allowances;
 }
 
-/** The part of a Guarantee a check reads. */
-export interface CheckedGuarantee {
-  readonly id: string;
-  readonly thresholds: Readonly<Record<string, number>>;
-}
+/** The part of a Guarantee a check reads (shared with the control-plane checks). */
+export type { CheckedGuarantee };
 
 /** A check over a history, given its guarantee and context. */
 export type EtcdQuorumCheck = (history: History, g: CheckedGuarantee, ctx: CheckContext) => Verdict;
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-function threshold(g: CheckedGuarantee, name: string): number {
-  const v = g.thresholds[name];
-  if (v === undefined) {
-    throw new Error(`guarantee ${g.id} has no threshold ${name}`);
-  }
-  return v;
-}
 
 const ms = (n: number): string => `${Math.round(n)} ms`;
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
 
-/** The baseline phase, or (without phase marks) everything before the first fault. */
-function baselineWindow(history: History): TimeWindow | undefined {
-  const p = history.phase('baseline');
-  if (p !== undefined) {
-    return { startMs: p.startMs, endMs: p.endMs };
-  }
-  const first = history.faultWindows()[0];
-  return first === undefined ? undefined : { startMs: history.startMs(), endMs: first.issuedAtMs };
-}
 
-/** Whole fault window, from issue to confirmed heal (or the end of the history). */
-function outerWindow(f: FaultWindow, history: History): TimeWindow {
-  return { startMs: f.issuedAtMs, endMs: f.healedAtMs ?? history.endMs() };
-}
 
-/** The window in which the fault was confirmed in effect. */
-function confirmedWindow(f: FaultWindow, history: History): TimeWindow {
-  return { startMs: f.injectedAtMs, endMs: f.healIssuedAtMs ?? f.healedAtMs ?? history.endMs() };
-}
 
 /** Member name -> the etcd id it reported for itself. */
 function memberIds(obs: readonly LeaderObservation[]): Map<string, string> {
@@ -151,14 +125,7 @@ function probeRatePrecondition(history: History, g: CheckedGuarantee, ctx: Check
   return verdict(g.id, 'pass', '', measured, limits);
 }
 
-type Faults = { readonly ok: true; readonly faults: readonly FaultWindow[] } | { readonly ok: false; readonly verdict: Verdict };
 
-function requireFaults(history: History, g: CheckedGuarantee): Faults {
-  const faults = history.faultWindows();
-  return faults.length === 0
-    ? { ok: false, verdict: verdict(g.id, 'inconclusive', 'no fault was recorded in this history') }
-    : { ok: true, faults };
-}
 
 /** The minimum success ratio a window can have if its one outage stays within `maxOutageMs`. */
 function derivedMinRatio(maxOutageMs: number, w: TimeWindow, slack: number): number {
