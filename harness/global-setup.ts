@@ -4,13 +4,18 @@
  *  2. heal whatever an earlier, interrupted run left behind, and verify the baseline (a cluster
  *     that cannot be brought back is marked dirty and recreated),
  *  3. hand the cluster and the run's identity (id, shared clock origin, seed) to the suite files,
- * and, when every file has run, write each suite's report and print a short summary.
+ * and, when every file has run, write each suite's report, print a short summary, and check that the
+ * cluster is back at the baseline captured before the first suite (same members and nodes, every lease
+ * held and renewing, healthy): a run that leaves anything behind fails.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { readClusterState } from '../substrate/cluster/cluster-state.js';
 import { clusterUp } from '../substrate/cluster/lifecycle.js';
 import { consoleProgress } from '../substrate/progress.js';
 import { openCluster, type ClusterInfo } from './cluster/cluster-handle.js';
+import { type ClusterBaseline, captureBaseline, compareBaselines } from './cluster/baseline.js';
 import { markDirty } from './cluster/dirty.js';
 import { openEtcdAccess } from './cluster/etcd-access.js';
 import { waitForHealthy } from './cluster/health.js';
@@ -53,6 +58,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       throw new Error('a freshly created cluster is not healthy: see `npm run cluster -- status`');
     }
   }
+  const before = await withEtcd(state, captureBaseline);
   const run = newRunInfo(repoRoot);
   progress.step(`run ${run.runId} (seed ${run.seed}, profile ${run.profile}) on ${state.topology}`);
   project.provide('cluster', state);
@@ -62,5 +68,41 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (const o of outcomes) {
       console.log(`\n${o.summary}\n  report: ${join(o.dir, 'timeline.html')}`);
     }
+    await verifyBackAtBaseline(run, before);
   };
+}
+
+async function withEtcd<T>(info: ClusterInfo, work: (cluster: Awaited<ReturnType<typeof openCluster>>, etcd: Awaited<ReturnType<typeof openEtcdAccess>>) => Promise<T>): Promise<T> {
+  const cluster = await openCluster(info);
+  using etcd = await openEtcdAccess(cluster.controlPlanes);
+  return await work(cluster, etcd);
+}
+
+/** The end-of-run check: healthy (settled), and the same cluster as before the first suite. */
+async function verifyBackAtBaseline(run: RunInfo, before: ClusterBaseline): Promise<void> {
+  // Re-read the state: a suite (smoke's down/up) may have recreated the cluster.
+  const info = readClusterState(before.clusterName);
+  const problems: string[] = [];
+  let after: ClusterBaseline | undefined;
+  if (info === undefined) {
+    problems.push(`cluster ${before.clusterName} no longer exists`);
+  } else {
+    await withEtcd(info, async (cluster, etcd) => {
+      const health = await waitForHealthy(cluster, etcd, 180_000);
+      problems.push(...health.problems);
+      after = await captureBaseline(cluster, etcd);
+      problems.push(...compareBaselines(before, after));
+    });
+  }
+  for (const e of FaultJournal.forCluster(before.clusterName).active()) {
+    problems.push(`fault ${e.faultId} is still in the active-fault journal`);
+  }
+  const dir = join(run.reportsDir, run.runId);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'baseline.json'), `${JSON.stringify({ atBaseline: problems.length === 0, problems, before, after }, null, 2)}\n`);
+  if (problems.length > 0) {
+    markDirty(before.clusterName, `not at baseline after the run: ${problems.join('; ')}`);
+    throw new Error(`the run left the cluster off its baseline (marked dirty; the next run recreates it): ${problems.join('; ')}`);
+  }
+  console.log(`\ncluster back at its baseline: ${before.etcdMembers.length} etcd members, ${before.nodes.length} nodes Ready, ${before.leaderLeases.length} leader-election leases held and renewing, no fault left (${join(dir, 'baseline.json')})`);
 }

@@ -3,7 +3,7 @@
  * injected only into a healthy cluster, always healed (and the heal verified), and every phase
  * boundary goes into the same history as the probe operations (Jepsen's single history).
  */
-import { checkClusterHealth } from './cluster/health.js';
+import { checkClusterHealth, waitForHealthy } from './cluster/health.js';
 import { injectFault } from './faults/inject.js';
 import type { ActiveFault } from './faults/active-fault.js';
 import type { FaultContext } from './faults/context.js';
@@ -49,13 +49,30 @@ function installSigintHeal(): void {
   });
 }
 
+/**
+ * How long a cluster that is not at baseline gets to settle before a fault is refused: covers a
+ * static pod the kubelet restarts under crash-loop back-off (up to 5 min upstream, but our cases heal
+ * well before the back-off grows that far) plus haproxy's rise count.
+ */
+const PRE_FAULT_SETTLE_MS = 150_000;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
 export async function runScenario(ctx: FaultContext, probes: readonly Probe[], phases: readonly Phase[]): Promise<ScenarioResult> {
   installSigintHeal();
-  const health = await checkClusterHealth(ctx.cluster, ctx.etcd);
+  let health = await checkClusterHealth(ctx.cluster, ctx.etcd);
+  if (!health.healthy) {
+    // A transient left by the previous case (a static pod the kubelet restarts late, haproxy's rise
+    // count) settles on its own; a broken cluster does not. Wait a bounded time, then refuse.
+    const waitStart = performance.now();
+    console.log(`[scenario] cluster not at baseline yet (${health.problems.join('; ')}); waiting up to ${PRE_FAULT_SETTLE_MS / 1000} s for it to settle`);
+    health = await waitForHealthy(ctx.cluster, ctx.etcd, PRE_FAULT_SETTLE_MS);
+    if (health.healthy) {
+      console.log(`[scenario] settled after ${((performance.now() - waitStart) / 1000).toFixed(1)} s`);
+    }
+  }
   if (!health.healthy) {
     throw new Error(`refusing to inject faults: the cluster is unhealthy before the first fault: ${health.problems.join('; ')}`);
   }

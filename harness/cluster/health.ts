@@ -88,6 +88,22 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       }
     }
   });
+  await guard('control-plane static pods', async () => {
+    // A process can exist while its container is failing its probes (e.g. an apiserver the kubelet is
+    // about to restart after a long etcd outage); the kubelet's readiness view catches that.
+    const pods = await kubectlJson<{ items: { metadata: { name: string }; status: { containerStatuses?: { ready: boolean }[] } }[] }>(
+      cluster.kubectl, ['get', 'pods', '-n', 'kube-system', '-l', 'tier=control-plane'], 10_000,
+    );
+    const expected = cluster.controlPlanes.length * CONTROL_PLANE_COMPONENTS.length;
+    if (pods.items.length !== expected) {
+      problems.push(`${pods.items.length} control-plane static pods, expected ${expected}`);
+    }
+    for (const p of pods.items) {
+      if (!(p.status.containerStatuses ?? []).every((c) => c.ready) || (p.status.containerStatuses ?? []).length === 0) {
+        problems.push(`static pod ${p.metadata.name} is not Ready`);
+      }
+    }
+  });
   await guard('nodes', async () => {
     const nodes = await kubectlJson<{ items: { metadata: { name: string }; status: { conditions: { type: string; status: string }[] } }[] }>(
       cluster.kubectl, ['get', 'nodes'], 10_000,
@@ -101,12 +117,23 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
   return { healthy: problems.length === 0, problems, leader };
 }
 
-/** Poll until healthy or the deadline passes; returns the last report either way. */
-export async function waitForHealthy(cluster: ClusterHandle, access: EtcdAccess, timeoutMs: number): Promise<HealthReport> {
+/**
+ * How long the cluster must stay healthy, re-checked, before it counts as settled. One healthy pass is
+ * not enough: after a long etcd outage an apiserver can look healthy and then be restarted by the
+ * kubelet for the liveness failures it piled up during the outage (seen in CI: the next case then found
+ * it DOWN in haproxy).
+ */
+export const SETTLE_MS = 5_000;
+
+/** Poll until healthy for `stableMs` in a row, or the deadline passes; returns the last report either way. */
+export async function waitForHealthy(cluster: ClusterHandle, access: EtcdAccess, timeoutMs: number, stableMs = SETTLE_MS): Promise<HealthReport> {
   const deadline = performance.now() + timeoutMs;
+  let healthySince: number | undefined;
   for (;;) {
     const report = await checkClusterHealth(cluster, access);
-    if (report.healthy || performance.now() > deadline) {
+    const now = performance.now();
+    healthySince = report.healthy ? (healthySince ?? now) : undefined;
+    if ((healthySince !== undefined && now - healthySince >= stableMs) || now > deadline) {
       return report;
     }
     await new Promise((r) => setTimeout(r, 1_000));

@@ -1,0 +1,97 @@
+/**
+ * The cluster's baseline as a value: captured before the first suite, compared after the last one.
+ * checkClusterHealth says "healthy"; this says "the same cluster, as it was": the same etcd members
+ * and nodes, every leader-election lease still held and renewing, every node lease renewing. A full run
+ * that ends anywhere else left something behind, which is a bug of the harness (issue: "after the full
+ * run the cluster equals its baseline").
+ */
+import { kubectlJson } from '../runtime/kubectl.js';
+import type { LeaseView } from '../runtime/kube-api.js';
+import { isLeaderElectionLease } from '../probes/lease-observer.js';
+import type { ClusterHandle } from './cluster-handle.js';
+import type { EtcdAccess } from './etcd-access.js';
+import { readEtcdView } from './etcd-status.js';
+
+export interface ClusterBaseline {
+  readonly clusterName: string;
+  /** etcd member names, sorted (names, not IDs: a suite may recreate the cluster, e.g. smoke's down/up). */
+  readonly etcdMembers: readonly string[];
+  readonly nodes: readonly string[];
+  /** Leader-election leases in kube-system, by name. */
+  readonly leaderLeases: readonly LeaseView[];
+  /** Node heartbeat leases in kube-node-lease. */
+  readonly nodeLeases: readonly LeaseView[];
+  /** Wall-clock time (ms) the leases were read at; kind nodes share the host's clock. */
+  readonly readAtWallMs: number;
+}
+
+/** A lease counts as renewing when its last renewal is younger than its duration plus this slack. */
+const RENEWAL_SLACK_MS = 5_000;
+
+/** Pure: leases that nobody holds or that have not been renewed within their duration. */
+export function staleLeases(leases: readonly LeaseView[], nowWallMs: number): string[] {
+  const problems: string[] = [];
+  for (const l of leases) {
+    if (l.holderIdentity === undefined || l.holderIdentity === '') {
+      problems.push(`lease ${l.name} has no holder`);
+      continue;
+    }
+    const renewed = l.renewTime === undefined ? Number.NaN : Date.parse(l.renewTime);
+    const durationMs = (l.leaseDurationSeconds ?? 0) * 1_000;
+    if (!Number.isFinite(renewed)) {
+      problems.push(`lease ${l.name} (held by ${l.holderIdentity}) was never renewed`);
+    } else if (nowWallMs - renewed > durationMs + RENEWAL_SLACK_MS) {
+      problems.push(`lease ${l.name} (held by ${l.holderIdentity}) last renewed ${((nowWallMs - renewed) / 1_000).toFixed(1)} s ago, longer than its ${durationMs / 1_000} s duration`);
+    }
+  }
+  return problems;
+}
+
+function setDiff(what: string, before: readonly string[], after: readonly string[]): string[] {
+  const a = new Set(after);
+  const b = new Set(before);
+  return [
+    ...before.filter((x) => !a.has(x)).map((x) => `${what} ${x} is gone`),
+    ...after.filter((x) => !b.has(x)).map((x) => `${what} ${x} is new`),
+  ];
+}
+
+/** Pure: how `after` differs from `before`; empty when the cluster is back at its baseline. */
+export function compareBaselines(before: ClusterBaseline, after: ClusterBaseline): string[] {
+  return [
+    ...setDiff('etcd member', before.etcdMembers, after.etcdMembers),
+    ...setDiff('node', before.nodes, after.nodes),
+    ...setDiff('leader-election lease', before.leaderLeases.map((l) => l.name), after.leaderLeases.map((l) => l.name)),
+    ...staleLeases(after.leaderLeases, after.readAtWallMs),
+    ...staleLeases(after.nodeLeases, after.readAtWallMs),
+  ];
+}
+
+interface LeaseList {
+  items: { metadata: { name: string; labels?: Record<string, string> }; spec?: { holderIdentity?: string; renewTime?: string; leaseDurationSeconds?: number } }[];
+}
+
+function toLeaseViews(list: LeaseList): LeaseView[] {
+  return list.items.map((l) => ({
+    name: l.metadata.name,
+    ...(l.metadata.labels === undefined ? {} : { labels: l.metadata.labels }),
+    ...(l.spec?.holderIdentity === undefined ? {} : { holderIdentity: l.spec.holderIdentity }),
+    ...(l.spec?.renewTime === undefined ? {} : { renewTime: l.spec.renewTime }),
+    ...(l.spec?.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: l.spec.leaseDurationSeconds }),
+  }));
+}
+
+export async function captureBaseline(cluster: ClusterHandle, access: EtcdAccess): Promise<ClusterBaseline> {
+  const view = await readEtcdView(cluster.info.etcdctlBinary, access, 10_000);
+  const nodes = await kubectlJson<{ items: { metadata: { name: string } }[] }>(cluster.kubectl, ['get', 'nodes'], 10_000);
+  const leader = await kubectlJson<LeaseList>(cluster.kubectl, ['get', 'leases', '-n', 'kube-system'], 10_000);
+  const nodeLeases = await kubectlJson<LeaseList>(cluster.kubectl, ['get', 'leases', '-n', 'kube-node-lease'], 10_000);
+  return {
+    clusterName: cluster.info.name,
+    etcdMembers: view.members.map((m) => m.name).sort(),
+    nodes: nodes.items.map((n) => n.metadata.name).sort(),
+    leaderLeases: toLeaseViews(leader).filter(isLeaderElectionLease),
+    nodeLeases: toLeaseViews(nodeLeases),
+    readAtWallMs: Date.now(),
+  };
+}
