@@ -5,7 +5,8 @@
  * a host's channels after a failed call, and a shared client would let one probe's timeout cancel
  * another probe's queued call.
  */
-import { openEtcdMember, type EtcdMemberClient, type EtcdTlsFiles } from '../runtime/etcd.js';
+import type { EtcdMemberClient, EtcdTlsFiles } from '../runtime/etcd.js';
+import { openEtcdGatewayMember } from '../runtime/etcd-gateway.js';
 
 /** The members to probe: node name -> client URL, and the TLS files (etcd-access.ts's EtcdAccess fits). */
 export interface EtcdTargets {
@@ -36,5 +37,5 @@ export interface MemberClient {
  */
 export function openMemberClients(targets: EtcdTargets, callTimeoutMs: number, only?: readonly string[]): MemberClient[] {
   const members = [...targets.endpoints].filter(([m]) => only === undefined || only.includes(m));
-  return members.map(([member, endpoint]) => ({ member, client: openEtcdMember({ endpoint, tls: targets.tls, callTimeoutMs, serverName: member }) }));
+  return members.map(([member, endpoint]) => ({ member, client: openEtcdGatewayMember({ endpoint, tls: targets.tls, callTimeoutMs, serverName: member }) }));
 }

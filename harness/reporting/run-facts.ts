@@ -158,7 +158,11 @@ export function runFacts(history: History): RunFacts {
       seenBy: c.to.firstSeenBy,
     })),
     elections: faults.map((f) => {
-      const e = electionAfter(obs, f.issuedAtMs);
+      // Only an election before the next fault belongs to this one: a follower kill that caused
+      // none must not be credited with the election a later case's leader kill caused.
+      const nextFaultAtMs = Math.min(...faults.map((g) => g.issuedAtMs).filter((t) => t > f.issuedAtMs), Number.POSITIVE_INFINITY);
+      const found = electionAfter(obs, f.issuedAtMs);
+      const e = found.next !== undefined && found.next.atMs >= nextFaultAtMs ? { ...found, next: undefined, electionMs: undefined } : found;
       return {
         faultId: f.faultId,
         electionMs: e.electionMs,
