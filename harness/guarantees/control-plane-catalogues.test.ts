@@ -282,3 +282,30 @@ describe('stored histories re-check identically', () => {
     }
   });
 });
+
+describe('leader-election: the instances\' own logs', () => {
+  const kill = leaseKillHistory();
+  const leases = kill.leaseObservations().filter((o) => o.lease === 'kube-scheduler');
+  const oldHolder = leases[0]!;
+  const newHolder = leases.find((o) => o.holder !== oldHolder.holder)!;
+  const fault = kill.faultWindows()[0]!;
+  // The sample's lease records stamp run-clock 0 as the old holder's acquireTime.
+  const wallOf = (runMs: number): string => new Date(Date.parse(oldHolder.acquireTimeIso!) + runMs).toISOString();
+  const log = (node: string, instance: string, event: 'acquired' | 'lost' | 'last-line', runMs: number): HistoryEntry => ({
+    kind: 'lease-log', atMs: runMs, wallIso: wallOf(runMs), lease: 'kube-system/kube-scheduler', node, instance, event,
+  });
+  const newAcquireMs = Date.parse(newHolder.acquireTimeIso!) - Date.parse(oldHolder.acquireTimeIso!);
+  const oldNode = oldHolder.holder.split('_')[0]!;
+  const newNode = newHolder.holder.split('_')[0]!;
+
+  it('passes when the logs agree with the record: the old instance went quiet at the kill, the new one logged its acquisition', () => {
+    const h = withExtra(kill, [log(oldNode, 'kube-scheduler/0.log', 'acquired', 0), log(oldNode, 'kube-scheduler/0.log', 'last-line', fault.issuedAtMs - 500), log(newNode, 'kube-scheduler/2.log', 'acquired', newAcquireMs + 40)]);
+    const v = E('leader-election.no-two-holders', h);
+    expect(v).toMatchObject({ status: 'pass', measured: expect.objectContaining({ loggedHandoversChecked: 1, loggedAcquisitionsInRecord: 1, logViolations: 0 }) });
+  });
+
+  it('fails when an instance logged an acquisition the lease record never showed', () => {
+    const h = withExtra(kill, [log('kube-ha-chaos-control-plane2', 'kube-scheduler/1.log', 'acquired', newAcquireMs + 4_000)]);
+    expect(E('leader-election.no-two-holders', h)).toMatchObject({ status: 'fail', reason: expect.stringMatching(/acquisition-not-in-record/) });
+  });
+});

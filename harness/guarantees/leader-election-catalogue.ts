@@ -62,7 +62,7 @@ const DEFINITIONS: readonly ControlPlaneDefinition<LeaderElectionGuaranteeId>[] 
   {
     id: 'leader-election.no-two-holders',
     statement:
-      'Never two holders at once: leaseTransitions only grows, every change of holder increments it, and a new holder acquires only after the previous holder’s lease expired or was released.',
+      'Never two holders at once: leaseTransitions only grows, every change of holder increments it, and a new holder acquires only after the previous holder’s lease expired or was released; and each instance’s own log agrees: every acquisition it logged is in the lease record, and no instance kept running as leader after another logged acquiring the lease.',
     source: CLIENT_GO_LEADERELECTION,
     alsoSee: [CLIENT_GO_LEADERELECTION_SOURCE, K8S_LEASES],
     thresholds: ['minLeasePollsPerSecond', 'clockSkewMs', 'maxObserverGapMs'],

@@ -5,6 +5,7 @@
 import type { Operation } from '../probes/history.js';
 import { invokedIn } from '../checks/availability.js';
 import { handoverAfter, holderNode, leaseSequenceReport } from '../checks/lease-holders.js';
+import { leaseLogReport } from '../checks/lease-logs.js';
 import { lastBefore } from '../checks/observed-states.js';
 import { runStages, verdict } from '../checks/verdict.js';
 import { baselineWindow, ms, outerWindow, rateStage, requireFaults, threshold, type RateRequirement } from './check-helpers.js';
@@ -169,6 +170,9 @@ export function gracefulStop(leaseOf: (ctx: ControlPlaneCheckContext) => string,
 }
 
 /** Never two holders at once: the lease records obey leader election's rules throughout the run. */
+/** Allowance between a lease's acquireTime (set before the update) and the log line after it. */
+const LEASE_UPDATE_ROUND_TRIP_MS = 1_000;
+
 export const checkNoTwoHolders: ControlPlaneCheck = (history, g) =>
   runStages(g.id, [
     () => rateStage(history, g, [LEASE_RATE]),
@@ -201,6 +205,25 @@ export const checkNoTwoHolders: ControlPlaneCheck = (history, g) =>
         );
       }
       return verdict(g.id, 'pass', `${rep.verifiedHandovers} handover(s) verified: each new holder acquired only after the previous lease expired or was released${rep.missedHolders > 0 ? `; ${rep.missedHolders} holder(s) came and went between polls` : ''}`, measured, limits);
+    },
+    // The instances' own logs, when the case read them: who believed it led, and when.
+    () => {
+      const events = history.ofKind('lease-log');
+      if (events.length === 0) {
+        return verdict(g.id, 'pass', '');
+      }
+      const first = events[0]!;
+      const rep = leaseLogReport(events, history.leaseObservations(), history.faultWindows(), {
+        // The log line follows the lease update that set acquireTime: one API round trip later.
+        clockSkewMs: threshold(g, 'clockSkewMs') + LEASE_UPDATE_ROUND_TRIP_MS,
+        runStartWallMs: Date.parse(first.wallIso) - first.atMs,
+      });
+      const measured = { loggedAcquisitions: rep.acquisitions, loggedAcquisitionsInRecord: rep.matched, loggedHandoversChecked: rep.handoversChecked, logViolations: rep.violations.length };
+      const v = rep.violations[0];
+      if (v !== undefined) {
+        return verdict(g.id, 'fail', `the instances' own logs: ${rep.violations.length} violation(s); first: lease ${v.lease} at ${ms(v.atMs)}: ${v.detail} (${v.rule})`, measured, { maxLogViolations: 0 });
+      }
+      return verdict(g.id, 'pass', `the instances' own logs agree: ${rep.matched} acquisition(s) found in the lease record, ${rep.handoversChecked} handover(s) in order`, measured, { maxLogViolations: 0 });
     },
   ]);
 

@@ -209,6 +209,24 @@ export interface LeaseObservation {
   readonly via: string;
 }
 
+/**
+ * What a leader-election instance wrote in its own log (client-go leaderelection, read from the
+ * container logs on its node after the case): it started trying, it acquired, it lost the lease, or
+ * simply its last line (proof it was still running then). Times are the log's wall-clock stamps;
+ * `atMs` is the same instant on the run clock (wall - the run's start).
+ */
+export interface LeaseLogEvent {
+  readonly kind: 'lease-log';
+  readonly atMs: number;
+  readonly wallIso: string;
+  /** e.g. 'kube-system/kube-scheduler'. */
+  readonly lease: string;
+  readonly node: string;
+  /** The container instance: its log file on the node (one per restart), e.g. 'kube-scheduler/3.log'. */
+  readonly instance: string;
+  readonly event: 'attempting' | 'acquired' | 'lost' | 'last-line';
+}
+
 /** Which poller a PollError belongs to: the kind of observation the poll would have produced. */
 export type PollerKind = 'lease' | 'node' | 'lb-backend' | 'endpoints' | 'pods';
 
@@ -315,6 +333,7 @@ export type HistoryEntry =
   | MetricSample
   | Note
   | LeaseObservation
+  | LeaseLogEvent
   | PollError
   | NodeConditionObservation
   | BackendStateObservation
@@ -784,6 +803,14 @@ const SCHEMAS: { readonly [K in HistoryEntryKind]: Readonly<Record<string, Field
     acquireTimeIso: opt('string'),
     durationS: opt('number'),
     via: req('string'),
+  },
+  'lease-log': {
+    atMs: req('number'),
+    wallIso: req('string'),
+    lease: req('string'),
+    node: req('string'),
+    instance: req('string'),
+    event: oneOf(['attempting', 'acquired', 'lost', 'last-line']),
   },
   'poll-error': {
     atMs: req('number'),

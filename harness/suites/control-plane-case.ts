@@ -3,7 +3,9 @@
  * by name), the scenario's phases, pod snapshots before and after when workload disruption is
  * judged, and the verdicts. The case's history and verdicts are saved for the suite report.
  */
+import { eventsForCase } from '../checks/lease-logs.js';
 import type { Verdict } from '../checks/verdict.js';
+import { readLeaderElectionLogs } from '../cluster/leader-election-logs.js';
 import { inspectContainer } from '../runtime/docker.js';
 import { apiWriteProbe, RUN_LABEL, runLabelValue } from '../probes/api-write-probe.js';
 import { apiserverProbe } from '../probes/apiserver-probe.js';
@@ -29,6 +31,11 @@ export interface ControlPlaneCaseOptions {
   readonly probes: readonly ControlPlaneProbeKind[];
   /** Snapshot the workload's pods before and after (restarts, evictions, extra replicas). */
   readonly podSnapshots?: boolean;
+  /**
+   * Components whose own leader-election logs are read after the case (e.g. ['kube-scheduler']):
+   * every instance's "acquired" / "lost" lines go into the history for the no-two-holders check.
+   */
+  readonly leaseLogs?: readonly string[];
 }
 
 export interface ControlPlaneCaseOutcome {
@@ -93,8 +100,16 @@ export async function runControlPlaneCase<Id extends string>(
     }
   };
   await snapshot();
+  const caseStartMs = session.clock.nowMs();
   await runScenario(recorder.faults, probes, typeof phases === 'function' ? phases(ctx, keyRun) : phases);
   await snapshot();
+  const runStartWallMs = Date.parse(session.clock.startedAtIso);
+  for (const component of opts.leaseLogs ?? []) {
+    const events = await readLeaderElectionLogs(session.cluster.controlPlanes, component, runStartWallMs);
+    for (const e of eventsForCase(events, caseStartMs)) {
+      recorder.history.record(e);
+    }
+  }
   const verdicts = judgedBy.map((id) => {
     const g = suite.catalogue.get(id);
     return g.check(recorder.history, g);

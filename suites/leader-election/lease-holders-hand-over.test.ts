@@ -8,6 +8,9 @@ import { versions } from '../../substrate/versions.js';
 
 const suite = useControlPlaneSuite('leader-election', buildLeaderElectionCatalogue);
 
+// Whose own logs of acquiring and losing their lease are read after each case (no-two-holders).
+const LEADER_COMPONENTS = ['kube-scheduler', 'kube-controller-manager'];
+
 // Every leader-election Lease in kube-system is observed (not only these two), so a cluster with a
 // cloud-controller-manager or other leaders is covered by the same probes and checks.
 describe('leader-election: after the lease holder dies another instance takes over within lease duration + retry period x (1 + jitter); never two holders at once; work continues', () => {
@@ -29,7 +32,7 @@ describe('leader-election: after the lease holder dies another instance takes ov
       'leader-election.abrupt-holder-death-hands-over',
       'leader-election.no-two-holders',
       'leader-election.work-continues-after-handover',
-    ], { probes: ['leases', 'api'] });
+    ], { probes: ['leases', 'api'], leaseLogs: LEADER_COMPONENTS });
     // The work pod is ours: leave nothing behind.
     await cleanupWorkPods(s.creds, PROBE_NAMESPACE, `${s.session.run.runId}-scheduler-holder-sigkill`);
     expectVerdictsHold(verdicts);
@@ -41,7 +44,7 @@ describe('leader-election: after the lease holder dies another instance takes ov
       { kind: 'baseline', durationMs: s.timings.baselineMs },
       { kind: 'fault', spec: { kind: 'kill-process', target: { kind: 'lease-holder', lease: 'kube-controller-manager' }, process: 'kube-controller-manager', signal: 'SIGKILL' }, holdMs: 25_000 },
       { kind: 'recovery', durationMs: s.timings.recoveryMs },
-    ], ['leader-election.abrupt-holder-death-hands-over', 'leader-election.no-two-holders'], { probes: ['leases', 'api'] });
+    ], ['leader-election.abrupt-holder-death-hands-over', 'leader-election.no-two-holders'], { probes: ['leases', 'api'], leaseLogs: LEADER_COMPONENTS });
     expectVerdictsHold(verdicts);
   });
 
@@ -51,7 +54,7 @@ describe('leader-election: after the lease holder dies another instance takes ov
       { kind: 'baseline', durationMs: s.timings.baselineMs },
       { kind: 'fault', spec: { kind: 'kill-process', target: { kind: 'lease-holder', lease: 'kube-scheduler' }, process: 'kube-scheduler', signal: 'SIGTERM' }, holdMs: 10_000 },
       { kind: 'recovery', durationMs: s.timings.recoveryMs },
-    ], ['leader-election.graceful-scheduler-stop-releases', 'leader-election.no-two-holders'], { probes: ['leases', 'api'] });
+    ], ['leader-election.graceful-scheduler-stop-releases', 'leader-election.no-two-holders'], { probes: ['leases', 'api'], leaseLogs: LEADER_COMPONENTS });
     expectVerdictsHold(verdicts);
   });
 
@@ -61,7 +64,7 @@ describe('leader-election: after the lease holder dies another instance takes ov
       { kind: 'baseline', durationMs: s.timings.baselineMs },
       { kind: 'fault', spec: { kind: 'kill-process', target: { kind: 'lease-holder', lease: 'kube-controller-manager' }, process: 'kube-controller-manager', signal: 'SIGTERM' }, holdMs: 25_000 },
       { kind: 'recovery', durationMs: s.timings.recoveryMs },
-    ], ['leader-election.graceful-controller-manager-stop', 'leader-election.no-two-holders'], { probes: ['leases', 'api'] });
+    ], ['leader-election.graceful-controller-manager-stop', 'leader-election.no-two-holders'], { probes: ['leases', 'api'], leaseLogs: LEADER_COMPONENTS });
     expectVerdictsHold(verdicts);
   });
 });
