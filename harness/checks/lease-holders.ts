@@ -136,9 +136,20 @@ export interface LeaseSequenceReport {
  * on rule 3; `maxObserverGapMs` is how long the observer may have been blind right before a change
  * for the change still to count as verified.
  */
+/**
+ * A release record (no holder) of `lease` stamped between two wall-clock instants, within `skewMs`:
+ * read from the lease watch, whose records are judged by their own stamps, not by arrival.
+ */
+export function releaseRecordBetween(records: readonly LeaseObservation[], lease: string, fromWallMs: number, toWallMs: number, skewMs: number): LeaseObservation | undefined {
+  return records.find((o) => {
+    const t = microTimeMs(o.renewTimeIso);
+    return o.lease === lease && o.holder === '' && t !== undefined && t >= fromWallMs - skewMs && t <= toWallMs + skewMs;
+  });
+}
+
 export function leaseSequenceReport(
   obs: readonly LeaseObservation[],
-  opts: { readonly clockSkewMs: number; readonly maxObserverGapMs: number },
+  opts: { readonly clockSkewMs: number; readonly maxObserverGapMs: number; readonly watched?: readonly LeaseObservation[] },
 ): LeaseSequenceReport {
   const violations: LeaseSequenceViolation[] = [];
   let handovers = 0;
@@ -193,6 +204,9 @@ export function leaseSequenceReport(
             const durationS = lastHolder.last.durationS;
             if (renew === undefined || acquire === undefined || durationS === undefined) {
               unverifiable += 1;
+            } else if (releaseRecordBetween(opts.watched ?? [], lease, renew, acquire, opts.clockSkewMs) !== undefined) {
+              // The polls missed it, the watch saw it: the old holder released between them.
+              verified += 1;
             } else {
               verified += 1;
               const margin = acquire - (renew + durationS * 1_000);

@@ -8,7 +8,7 @@
  * - "nothing may succeed" uses the CONFIRMED window [injectedAtMs, healIssuedAtMs);
  * - "everything must keep working" uses the OUTER window [issuedAtMs, healedAtMs).
  */
-import type { FaultWindow, History, PollerKind } from '../probes/history.js';
+import { LEASE_WATCH_VIA, type FaultWindow, type History, type PollerKind } from '../probes/history.js';
 import { probeRate, type TimeWindow } from '../checks/availability.js';
 import { verdict, type Verdict } from '../checks/verdict.js';
 
@@ -91,7 +91,8 @@ export function pollRate(history: History, poller: PollerKind, w: TimeWindow): n
   const instants = new Set<number>();
   const inW = (t: number): boolean => t >= w.startMs && t < w.endMs;
   for (const e of history.entries()) {
-    if (e.kind === poller && 'atMs' in e && inW(e.atMs)) {
+    // A lease watch's records are not polls (history.ts, LEASE_WATCH_VIA).
+    if (e.kind === poller && 'atMs' in e && inW(e.atMs) && !(e.kind === 'lease' && e.via === LEASE_WATCH_VIA)) {
       instants.add(e.atMs);
     } else if (e.kind === 'poll-error' && e.poller === poller && inW(e.atMs)) {
       instants.add(e.atMs);

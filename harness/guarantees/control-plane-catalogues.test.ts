@@ -309,3 +309,31 @@ describe('leader-election: the instances\' own logs', () => {
     expect(E('leader-election.no-two-holders', h)).toMatchObject({ status: 'fail', reason: expect.stringMatching(/acquisition-not-in-record/) });
   });
 });
+
+describe('leader-election: a release the polls missed (CI, 2026-11-30: taken over 227 ms after SIGTERM)', () => {
+  // Released at stop + 300 ms and taken 20 ms later: no 200 ms poll sees the empty record.
+  const quick = leaseKillHistory({ mode: 'graceful-release', candidateLagMs: 20 });
+  const polls = quick.leaseObservations('kube-scheduler');
+  const old = polls[0]!;
+  const next = polls.find((o) => o.holder !== old.holder)!;
+  const fault = quick.faultWindows()[0]!;
+  // What the lease watch delivers: the release record client-go writes (no holder, 1 s duration, renewTime = release).
+  const releaseIso = new Date(Date.parse(next.acquireTimeIso!) - 20).toISOString().replace('Z', '000Z');
+  const watched: HistoryEntry = { kind: 'lease', atMs: fault.issuedAtMs + 330, namespace: 'kube-system', lease: 'kube-scheduler', holder: '', transitions: old.transitions!, renewTimeIso: releaseIso, acquireTimeIso: releaseIso, durationS: 1, via: 'watch' };
+
+  it('without the watch the polls alone see a takeover before expiry (the false alarm CI raised)', () => {
+    expect(polls.some((o) => o.holder === '')).toBe(false);
+    expect(E('leader-election.no-two-holders', quick)).toMatchObject({ status: 'fail', reason: expect.stringMatching(/acquired-before-expiry/) });
+  });
+
+  it('with the watch\'s release record the handover is a release, verified, and the scheduler counts as having released', () => {
+    const h = withExtra(quick, [watched]);
+    expect(E('leader-election.no-two-holders', h)).toMatchObject({ status: 'pass', measured: expect.objectContaining({ verifiedHandovers: 1, violations: 0 }) });
+    expect(E('leader-election.graceful-scheduler-stop-releases', h)).toMatchObject({ status: 'pass', measured: expect.objectContaining({ releasedLease: 1 }) });
+  });
+
+  it('a release stamped after the new holder acquired does not excuse it', () => {
+    const late = { ...watched, renewTimeIso: new Date(Date.parse(next.acquireTimeIso!) + 3_000).toISOString() };
+    expect(E('leader-election.no-two-holders', withExtra(quick, [late]))).toMatchObject({ status: 'fail' });
+  });
+});

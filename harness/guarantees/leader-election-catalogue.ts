@@ -47,7 +47,7 @@ const DEFINITIONS: readonly ControlPlaneDefinition<LeaderElectionGuaranteeId>[] 
     statement: 'kube-scheduler releases its lease when stopped cleanly, so another instance takes it at its next retry instead of waiting for the lease to expire.',
     source: CLIENT_GO_LEADERELECTION,
     alsoSee: [CLIENT_GO_LEADERELECTION_SOURCE, K8S_SCHEDULER_FLAGS],
-    thresholds: ['minLeasePollsPerSecond', 'maxReleaseHandoverMs', 'maxAbruptHandoverMs'],
+    thresholds: ['minLeasePollsPerSecond', 'maxReleaseHandoverMs', 'maxAbruptHandoverMs', 'clockSkewMs'],
     check: gracefulStop((ctx) => ctx.leases.scheduler, true),
   },
   {
@@ -56,7 +56,7 @@ const DEFINITIONS: readonly ControlPlaneDefinition<LeaderElectionGuaranteeId>[] 
       'A cleanly stopped kube-controller-manager hands over its lease (reported: it does not release it, kubernetes#132599, so the handover waits for expiry; judged only against the expiry bound).',
     source: K8S_ISSUE_KCM_NO_RELEASE,
     alsoSee: [CLIENT_GO_LEADERELECTION, K8S_KCM_FLAGS],
-    thresholds: ['minLeasePollsPerSecond', 'maxReleaseHandoverMs', 'maxAbruptHandoverMs'],
+    thresholds: ['minLeasePollsPerSecond', 'maxReleaseHandoverMs', 'maxAbruptHandoverMs', 'clockSkewMs'],
     check: gracefulStop((ctx) => ctx.leases.controllerManager, false),
   },
   {

@@ -4,7 +4,7 @@
  */
 import type { Operation } from '../probes/history.js';
 import { invokedIn } from '../checks/availability.js';
-import { handoverAfter, holderNode, leaseSequenceReport } from '../checks/lease-holders.js';
+import { handoverAfter, holderNode, leaseSequenceReport, microTimeMs, releaseRecordBetween } from '../checks/lease-holders.js';
 import { leaseLogReport } from '../checks/lease-logs.js';
 import { lastBefore } from '../checks/observed-states.js';
 import { runStages, verdict } from '../checks/verdict.js';
@@ -141,7 +141,12 @@ export function gracefulStop(leaseOf: (ctx: ControlPlaneCheckContext) => string,
             return noResult(g, history, f.issuedAtMs, mustRelease ? releaseBound : abruptBound, `no new holder of ${lease} after its holder was stopped (fault ${f.faultId})`, limits);
           }
           times.push(h.handoverMs);
-          if (h.releasedAtMs !== undefined) {
+          // A release the polls missed (taken over within one poll interval) is in the watch's records.
+          const releasedFrom = microTimeMs(h.before?.renewTimeIso);
+          const takenAt = microTimeMs(h.next?.acquireTimeIso);
+          const watchedRelease =
+            releasedFrom !== undefined && takenAt !== undefined && releaseRecordBetween(history.leaseWatchObservations(), lease, releasedFrom, takenAt, threshold(g, 'clockSkewMs')) !== undefined;
+          if (h.releasedAtMs !== undefined || watchedRelease) {
             releases += 1;
           }
         }
@@ -179,7 +184,7 @@ export const checkNoTwoHolders: ControlPlaneCheck = (history, g) =>
     () => {
       const skew = threshold(g, 'clockSkewMs');
       const gap = threshold(g, 'maxObserverGapMs');
-      const rep = leaseSequenceReport(history.leaseObservations(), { clockSkewMs: skew, maxObserverGapMs: gap });
+      const rep = leaseSequenceReport(history.leaseObservations(), { clockSkewMs: skew, maxObserverGapMs: gap, watched: history.leaseWatchObservations() });
       const measured: Record<string, number> = {
         handovers: rep.handovers,
         verifiedHandovers: rep.verifiedHandovers,

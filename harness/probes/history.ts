@@ -227,6 +227,9 @@ export interface LeaseLogEvent {
   readonly event: 'attempting' | 'acquired' | 'lost' | 'last-line';
 }
 
+/** `via` of the lease records the lease watch makes (lease-observer.ts). */
+export const LEASE_WATCH_VIA = 'watch';
+
 /** Which poller a PollError belongs to: the kind of observation the poll would have produced. */
 export type PollerKind = 'lease' | 'node' | 'lb-backend' | 'endpoints' | 'pods';
 
@@ -623,8 +626,19 @@ export class History {
   }
 
   /** Lease observations, optionally of one lease (by name). */
+  /** The lease observer's polls (one consistent list per instant), oldest first. */
   leaseObservations(lease?: string): readonly LeaseObservation[] {
-    return this.ofKind('lease').filter((o) => lease === undefined || o.lease === lease);
+    return this.ofKind('lease').filter((o) => o.via !== LEASE_WATCH_VIA && (lease === undefined || o.lease === lease));
+  }
+
+  /**
+   * The lease watch's records: every update, including short-lived ones the polls miss (a release
+   * taken over 200 ms later). Kept apart from the polls: a watch event can arrive a few ms after a
+   * poll that already showed a newer state, so interleaving the two by arrival would reorder them;
+   * consumers use the records' own wall-clock stamps instead.
+   */
+  leaseWatchObservations(lease?: string): readonly LeaseObservation[] {
+    return this.ofKind('lease').filter((o) => o.via === LEASE_WATCH_VIA && (lease === undefined || o.lease === lease));
   }
 
   /** Names of the observed leases, in order of first appearance. */

@@ -11,8 +11,9 @@
  * The holder must stay visible while the LB is down, so the observer falls back to each apiserver
  * directly (api-sources.ts) and records which source answered in `via`.
  */
-import { listLeases, type LeaseView } from '../runtime/kube-api.js';
+import { kubeWatch, leaseViewOf, listLeases, type KubeWatchStream, type LeaseView } from '../runtime/kube-api.js';
 import { firstAnswer, SourceOrder, sourcesOf, type ApiSources } from './api-sources.js';
+import { LEASE_WATCH_VIA } from './history.js';
 import { pollerProbe } from './poller.js';
 import { failureOf, type Probe, type ProbeContext } from './probe.js';
 
@@ -46,6 +47,64 @@ export function isLeaderElectionLease(l: LeaseView): boolean {
   return !/^apiserver-[a-z0-9]+$/.test(l.name);
 }
 
+function recordLease(ctx: ProbeContext, ns: string, l: LeaseView, atMs: number, via: string, only: readonly string[] | undefined): void {
+  if (!isLeaderElectionLease(l) || (only !== undefined && !only.includes(l.name))) {
+    return;
+  }
+  ctx.history.record({
+    kind: 'lease',
+    atMs,
+    namespace: ns,
+    lease: l.name,
+    holder: l.holderIdentity ?? '',
+    ...(l.leaseTransitions === undefined ? {} : { transitions: l.leaseTransitions }),
+    ...(l.renewTime === undefined ? {} : { renewTimeIso: l.renewTime }),
+    ...(l.acquireTime === undefined ? {} : { acquireTimeIso: l.acquireTime }),
+    ...(l.leaseDurationSeconds === undefined ? {} : { durationS: l.leaseDurationSeconds }),
+    via,
+  });
+}
+
+export const LEASE_WATCH_NAME = 'lease-watch';
+
+/**
+ * Watches the leases as well as polling them: a poll every 200 ms can miss a record that lived
+ * less (a scheduler releasing its lease on SIGTERM, taken over 200 ms later: seen in CI, where the
+ * missed release then looked like a takeover before expiry). The watch sees every update in order.
+ * It restarts after any end (fresh state first, so a gap between streams is covered by the next
+ * stream's initial list and by the poller); it watches through the LB only.
+ */
+export function leaseWatch(ctx: ProbeContext, opts: { readonly sources: ApiSources; readonly namespace?: string; readonly leases?: readonly string[] }): Probe {
+  const ns = opts.namespace ?? 'kube-system';
+  let stream: KubeWatchStream | undefined;
+  let stopped = false;
+  let loop: Promise<void> | undefined;
+  const note = (text: string): void => ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: LEASE_WATCH_NAME, text });
+  return {
+    name: LEASE_WATCH_NAME,
+    start() {
+      loop ??= (async () => {
+        while (!stopped) {
+          // Leader-election leases renew every 2 s: 6 s of silence is a dead connection.
+          stream = kubeWatch(opts.sources.creds, `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(ns)}/leases`, { connectTimeoutMs: 2_000, idleTimeoutMs: 6_000 }, (_type, object) =>
+            recordLease(ctx, ns, leaseViewOf(object), ctx.clock.nowMs(), LEASE_WATCH_VIA, opts.leases),
+          );
+          const why = await stream.ended;
+          if (!stopped) {
+            note(`lease watch ended (${why}); restarting`);
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
+      })();
+    },
+    async stop() {
+      stopped = true;
+      stream?.stop();
+      await loop;
+    },
+  };
+}
+
 /** Polls the leases and records LeaseObservation / PollError entries. */
 export function leaseObserver(ctx: ProbeContext, opts: LeaseObserverOptions): Probe {
   const ns = opts.namespace ?? 'kube-system';
@@ -60,21 +119,7 @@ export function leaseObserver(ctx: ProbeContext, opts: LeaseObserverOptions): Pr
       // Stamped at completion: the list describes the leases as of (at the latest) this instant.
       const atMs = ctx.clock.nowMs();
       for (const l of value) {
-        if (!isLeaderElectionLease(l) || (opts.leases !== undefined && !opts.leases.includes(l.name))) {
-          continue;
-        }
-        ctx.history.record({
-          kind: 'lease',
-          atMs,
-          namespace: ns,
-          lease: l.name,
-          holder: l.holderIdentity ?? '',
-          ...(l.leaseTransitions === undefined ? {} : { transitions: l.leaseTransitions }),
-          ...(l.renewTime === undefined ? {} : { renewTimeIso: l.renewTime }),
-          ...(l.acquireTime === undefined ? {} : { acquireTimeIso: l.acquireTime }),
-          ...(l.leaseDurationSeconds === undefined ? {} : { durationS: l.leaseDurationSeconds }),
-          via,
-        });
+        recordLease(ctx, ns, l, atMs, via, opts.leases);
       }
     } catch (err) {
       const f = failureOf(err);

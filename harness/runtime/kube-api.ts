@@ -358,7 +358,105 @@ export async function listLeases(creds: KubeApiCredentials, ns: string, opts: Ku
   const res = await kubeRequest(creds, { method: 'GET', path: `/apis/coordination.k8s.io/v1/namespaces/${enc(ns)}/leases`, ...opts });
   expectStatus(res, 'read', what);
   const list = parseJson<{ items?: LeaseItem[] }>(res, what);
-  return (list.items ?? []).map((l) => ({
+  return (list.items ?? []).map(leaseViewOf);
+}
+
+/** A running watch stream (one connection). It never reconnects by itself. */
+export interface KubeWatchStream {
+  /** Resolves once, with why the stream ended ('stopped' after stop()). */
+  readonly ended: Promise<string>;
+  stop(): void;
+}
+
+/**
+ * Watches a collection: GET <path>?watch=1 on its own connection, calling `onEvent` with each event
+ * (type ADDED/MODIFIED/DELETED and the object). Without a resourceVersion the server first sends the
+ * current objects as ADDED, then every change. The stream ends, and `ended` resolves, on the server
+ * closing it, an ERROR event (e.g. 410 Gone), no byte for `idleTimeoutMs` (a dead connection: the
+ * caller picks a value above the server's bookmark/heartbeat cadence), or stop().
+ */
+export function kubeWatch(
+  creds: KubeApiCredentials,
+  path: string,
+  opts: { readonly connectTimeoutMs: number; readonly idleTimeoutMs: number; readonly serverUrl?: string },
+  onEvent: (type: string, object: unknown) => void,
+): KubeWatchStream {
+  const base = new URL(opts.serverUrl ?? creds.serverUrl);
+  const port = base.port === '' ? 443 : Number(base.port);
+  const token = creds.token;
+  let finish: (why: string) => void = () => undefined;
+  const ended = new Promise<string>((resolve) => {
+    finish = resolve;
+  });
+  let done = false;
+  let timer: NodeJS.Timeout | undefined;
+  const end = (why: string): void => {
+    if (!done) {
+      done = true;
+      clearTimeout(timer);
+      r.destroy();
+      finish(short(why));
+    }
+  };
+  const arm = (ms: number, why: string): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => end(why), ms);
+  };
+  const sep = path.includes('?') ? '&' : '?';
+  const r = httpsRequest({
+    protocol: 'https:',
+    hostname: base.hostname,
+    port,
+    path: `${path}${sep}watch=1&allowWatchBookmarks=false`,
+    method: 'GET',
+    createConnection: () =>
+      tlsConnect({ host: base.hostname, port, secureContext: secureContextFor(creds), ...(isIP(base.hostname) === 0 ? { servername: base.hostname } : {}) }),
+    headers: { accept: 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+  });
+  arm(opts.connectTimeoutMs, `watch ${path}: no answer within ${opts.connectTimeoutMs} ms`);
+  r.on('error', (e) => end(`watch ${path}: ${e.message}`));
+  r.on('response', (res) => {
+    if (res.statusCode !== 200) {
+      end(`watch ${path}: HTTP ${res.statusCode ?? 0}`);
+      return;
+    }
+    arm(opts.idleTimeoutMs, `watch ${path}: silent for ${opts.idleTimeoutMs} ms`);
+    let pending = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      arm(opts.idleTimeoutMs, `watch ${path}: silent for ${opts.idleTimeoutMs} ms`);
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.trim() === '') {
+          continue;
+        }
+        let ev: { type?: string; object?: { message?: string } };
+        try {
+          ev = JSON.parse(line) as typeof ev;
+        } catch {
+          end(`watch ${path}: unparsable event`);
+          return;
+        }
+        if (ev.type === 'ERROR') {
+          end(`watch ${path}: ${ev.object?.message ?? 'ERROR event'}`);
+          return;
+        }
+        onEvent(ev.type ?? '', ev.object);
+      }
+    });
+    res.on('end', () => end(`watch ${path}: closed by the server`));
+    res.on('error', (e) => end(`watch ${path}: ${e.message}`));
+  });
+  r.end();
+  return { ended, stop: () => end('stopped') };
+}
+
+/** The Lease fields the observers read, from a raw API object. */
+export function leaseViewOf(item: unknown): LeaseView {
+  const l = item as LeaseItem;
+  return {
     name: l.metadata?.name ?? '',
     ...(l.spec?.holderIdentity === undefined ? {} : { holderIdentity: l.spec.holderIdentity }),
     ...(l.spec?.leaseTransitions === undefined ? {} : { leaseTransitions: l.spec.leaseTransitions }),
@@ -366,5 +464,5 @@ export async function listLeases(creds: KubeApiCredentials, ns: string, opts: Ku
     ...(l.spec?.acquireTime === undefined ? {} : { acquireTime: l.spec.acquireTime }),
     ...(l.spec?.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: l.spec.leaseDurationSeconds }),
     ...(l.metadata?.labels === undefined ? {} : { labels: l.metadata.labels }),
-  }));
+  };
 }

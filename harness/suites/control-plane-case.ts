@@ -14,7 +14,7 @@ import { etcdLeaderPoller } from '../probes/etcd-leader-poller.js';
 import { etcdWriteProbe } from '../probes/etcd-write-probe.js';
 import { httpProbe } from '../probes/http-probe.js';
 import { lbBackendPoller } from '../probes/lb-backend-poller.js';
-import { leaseObserver } from '../probes/lease-observer.js';
+import { leaseObserver, leaseWatch } from '../probes/lease-observer.js';
 import { nodeConditionPoller } from '../probes/node-condition-poller.js';
 import { takePodSnapshot } from '../probes/pod-observer.js';
 import type { Probe, ProbeContext } from '../probes/probe.js';
@@ -57,6 +57,7 @@ async function probesFor<Id extends string>(suite: ControlPlaneSuite<Id>, ctx: P
         break;
       case 'leases':
         out.push(leaseObserver(ctx, { sources }));
+        out.push(leaseWatch(ctx, { sources }));
         break;
       case 'lb-backends':
         out.push(lbBackendPoller(ctx, { lb: session.cluster.loadBalancer, lbIp: (await inspectContainer(session.cluster.loadBalancer)).ipv4 }));
