@@ -9,9 +9,9 @@
 import type { Guarantee } from './catalogue.js';
 import { buildEtcdQuorumCatalogue, type EtcdQuorumCatalogueInput } from './catalogue.js';
 import { lbEjectsDeadApiserver } from './apiserver-checks.js';
-import { checkWorkloadKeepsServing } from './lb-checks.js';
+import { workloadKeepsServing } from './lb-checks.js';
 import { checkAbruptHolderDeathHandsOver } from './leader-election-checks.js';
-import { checkNodeIpStable, checkNodeNotReadyAfterGrace, checkNodeRejoins } from './node-loss-checks.js';
+import { checkNodeIpStable, checkNodeNotReadyAfterGrace, checkNodeRejoins, checkReturnDoesNotDisrupt } from './node-loss-checks.js';
 import { buildControlPlaneCatalogue, type ControlPlaneCatalogue, type ControlPlaneCatalogueInput, type ControlPlaneDefinition } from './control-plane-catalogue.js';
 import { CLIENT_GO_LEADERELECTION, ETCD_FAILURES, ETCD_FAQ, HAPROXY_SERVER_OPTIONS, K8S_HA_TOPOLOGY, K8S_KCM_FLAGS, K8S_NODES, K8S_TROUBLESHOOT_CLUSTER, KIND_ISSUE_NODE_IP_CHANGE, KIND_KNOWN_ISSUES } from './sources.js';
 
@@ -24,6 +24,7 @@ export const CONTROL_PLANE_NODE_LOSS_IDS = [
   'control-plane-node-loss.node-not-ready-after-grace',
   'control-plane-node-loss.node-rejoins',
   'control-plane-node-loss.node-ip-stable',
+  'control-plane-node-loss.return-does-not-disrupt',
 ] as const;
 
 /** A control-plane-node-loss guarantee id. */
@@ -54,10 +55,10 @@ const DEFINITIONS: readonly ControlPlaneDefinition<Exclude<ControlPlaneNodeLossG
   },
   {
     id: 'control-plane-node-loss.workloads-keep-serving',
-    statement: 'Pods on the surviving nodes keep serving while a control-plane node is gone.',
+    statement: 'Pods on the surviving nodes keep serving while a control-plane node is gone (from the fault until the node is brought back; its return is judged by return-does-not-disrupt).',
     source: K8S_TROUBLESHOOT_CLUSTER,
     thresholds: ['minHttpOpsPerSecond', 'minWorkloadSuccessRatio', 'minAttemptsInWindow'],
-    check: checkWorkloadKeepsServing,
+    check: workloadKeepsServing((f, h) => ({ startMs: f.issuedAtMs, endMs: f.healIssuedAtMs ?? f.healedAtMs ?? h.endMs() }), 'while the node was gone'),
   },
   {
     id: 'control-plane-node-loss.node-not-ready-after-grace',
@@ -83,6 +84,15 @@ const DEFINITIONS: readonly ControlPlaneDefinition<Exclude<ControlPlaneNodeLossG
     alsoSee: [KIND_KNOWN_ISSUES],
     thresholds: [],
     check: checkNodeIpStable,
+  },
+  {
+    id: 'control-plane-node-loss.return-does-not-disrupt',
+    statement:
+      'When the lost node comes back, nothing else is disturbed: every other node stays Ready and the workload keeps answering. A paused node is the hard case: its kube-controller-manager resumes believing it still leads (client-go leader election has no fencing) and acts on a cache as old as the pause until its first renewal fails.',
+    source: K8S_TROUBLESHOOT_CLUSTER,
+    alsoSee: [CLIENT_GO_LEADERELECTION, K8S_NODES],
+    thresholds: ['minNodePollsPerSecond', 'minHttpOpsPerSecond', 'minWorkloadSuccessRatio'],
+    check: checkReturnDoesNotDisrupt,
   },
 ];
 

@@ -2,7 +2,7 @@
  * The lb-failover checks (the workload check is shared with workload-continuity and node loss).
  * Conventions, probe names and the shared helpers: control-plane-checks.ts.
  */
-import type { Operation } from '../probes/history.js';
+import type { FaultWindow, History, Operation } from '../probes/history.js';
 import { availabilityStats, invokedIn, longestOutage, timeToFirstSuccess, type TimeWindow } from '../checks/availability.js';
 import { attemptedWithin } from '../checks/no-split-brain.js';
 import { firstAfter, isNodeReady } from '../checks/observed-states.js';
@@ -126,8 +126,12 @@ export const checkNodesReadyWithinGrace: ControlPlaneCheck = (history, g) =>
     },
   ]);
 
-/** Existing pods and Services keep serving through the fault: the host-side HTTP probe succeeds (100 % by default). */
-export const checkWorkloadKeepsServing: ControlPlaneCheck = (history, g, ctx) =>
+/**
+ * Existing pods and Services keep serving through the fault: the host-side HTTP probe succeeds (100 %
+ * by default) in the window `windowOf` gives for each fault (default: from its issue to its verified
+ * heal).
+ */
+export const workloadKeepsServing = (windowOf: (f: FaultWindow, history: History) => TimeWindow = outerWindow, during = 'during the fault'): ControlPlaneCheck => (history, g, ctx) =>
   runStages(g.id, [
     () => rateStage(history, g, [{ kind: 'ops', probe: ctx.names.workloadHttp, minName: 'minHttpOpsPerSecond', perTarget: true }]),
     () => {
@@ -145,7 +149,7 @@ export const checkWorkloadKeepsServing: ControlPlaneCheck = (history, g, ctx) =>
       for (const f of history.faultWindows()) {
         // A request to a NodePort on a node the fault took down says nothing about the workload.
         const ops = history.operations({ probe: ctx.names.workloadHttp, excludeTargets: f.targets });
-        const w = outerWindow(f, history);
+        const w = windowOf(f, history);
         const st = availabilityStats(ops, w);
         total += st.total;
         worst = Math.min(worst, st.successRatio ?? 1);
@@ -154,14 +158,16 @@ export const checkWorkloadKeepsServing: ControlPlaneCheck = (history, g, ctx) =>
       }
       const measured = { workloadSuccessRatio: worst, workloadRequests: total, workloadFailures: failedOps.length, workloadLongestOutageMs: outage };
       if (total < minAttempts) {
-        return verdict(g.id, 'inconclusive', `only ${total} workload requests during the fault(s) (need ${minAttempts})`, measured, limits);
+        return verdict(g.id, 'inconclusive', `only ${total} workload requests ${during} (need ${minAttempts})`, measured, limits);
       }
       const first = failedOps[0];
       return worst >= min
-        ? verdict(g.id, 'pass', `the workload answered ${pct(worst)} of ${total} HTTP requests during the fault(s)`, measured, limits)
-        : verdict(g.id, 'fail', `the workload answered only ${pct(worst)} of HTTP requests during the fault (${failedOps.length} failed; first via ${first?.target ?? '?'} at ${ms(first?.invokedAtMs ?? 0)}: ${first?.error ?? first?.outcome ?? '?'})`, measured, limits);
+        ? verdict(g.id, 'pass', `the workload answered ${pct(worst)} of ${total} HTTP requests ${during}`, measured, limits)
+        : verdict(g.id, 'fail', `the workload answered only ${pct(worst)} of HTTP requests ${during} (${failedOps.length} failed, longest outage ${ms(outage)}; first via ${first?.target ?? '?'} at ${ms(first?.invokedAtMs ?? 0)}: ${first?.error ?? first?.outcome ?? '?'})`, measured, limits);
     },
   ]);
+
+export const checkWorkloadKeepsServing: ControlPlaneCheck = workloadKeepsServing();
 
 /** After the LB returns, the API answers through it within a bound, and every node is Ready again. */
 export const checkApiRecoversAfterLb: ControlPlaneCheck = (history, g, ctx) =>

@@ -5,7 +5,8 @@
 import { firstAfter, firstFullyUpAfter, isNodeReady, lastBefore, nodeIpChanges } from '../checks/observed-states.js';
 import { runStages, verdict } from '../checks/verdict.js';
 import type { History } from '../probes/history.js';
-import { ms, rateStage, requireFaults, threshold } from './check-helpers.js';
+import { availabilityStats, longestOutage } from '../checks/availability.js';
+import { ms, pct, rateStage, requireFaults, threshold } from './check-helpers.js';
 import { noResult, singleTargetFaults, type ControlPlaneCheck } from './control-plane-checks.js';
 
 /** The lost node goes NotReady after the grace period: not before it, and not long after. */
@@ -23,20 +24,23 @@ export const checkNodeNotReadyAfterGrace: ControlPlaneCheck = (history, g) =>
         const t = f.targets[0] ?? '';
         const obs = history.nodeObservations(t);
         const nr = firstAfter(obs, f.issuedAtMs, (o) => !isNodeReady(o));
-        const end = f.healedAtMs ?? history.endMs();
-        if (nr === undefined || nr.atMs > end) {
-          const held = end - f.issuedAtMs;
-          return held >= maxB
-            ? verdict(g.id, 'fail', `${t} stayed Ready for the whole ${ms(held)} it was down (fault ${f.faultId})`, { heldMs: held }, limits)
-            : verdict(g.id, 'inconclusive', `${t} was down only ${ms(held)}, shorter than the grace period allows to observe (${ms(maxB)})`, { heldMs: held }, limits);
-        }
-        const d = nr.atMs - f.issuedAtMs;
+        // Only a NotReady seen while the node is still gone counts. After the heal is issued a
+        // resumed node's stale controller-manager can mark every node Unknown (seen in CI: that is
+        // return-does-not-disrupt's finding, not this guarantee's).
+        const end = f.healIssuedAtMs ?? f.healedAtMs ?? history.endMs();
         // The node lifecycle controller runs in kube-controller-manager. When its leader was on the
         // lost node, the new leader's controller starts the node's grace clock when it FIRST sees the
         // node (it has no earlier heartbeat on record), so NotReady comes a handover later. Measured
         // on ha-3cp: handover 14.5-17.1 s, NotReady at 66.3 s with a 50 s grace period.
         const handover = controllerManagerHandoverAfter(history, f.issuedAtMs, t);
         const effectiveMaxB = handover === undefined ? maxB : maxB + handover;
+        if (nr === undefined || nr.atMs > end) {
+          const held = end - f.issuedAtMs;
+          return held >= effectiveMaxB
+            ? verdict(g.id, 'fail', `${t} stayed Ready for the whole ${ms(held)} it was down (fault ${f.faultId})`, { heldMs: held }, { ...limits, maxNotReadyAfterMs: effectiveMaxB })
+            : verdict(g.id, 'inconclusive', `${t} was down only ${ms(held)}, shorter than the grace period allows to observe (${ms(effectiveMaxB)}${handover === undefined ? '' : `, incl. the ${ms(handover)} controller-manager handover`}): hold it down longer`, { heldMs: held }, { ...limits, maxNotReadyAfterMs: effectiveMaxB });
+        }
+        const d = nr.atMs - f.issuedAtMs;
         if (handover !== undefined) {
           handovers.push(handover);
         }
@@ -151,3 +155,50 @@ export function controllerManagerHandoverAfter(history: History, faultAtMs: numb
   const after = obs.find((o) => o.atMs > faultAtMs && o.holder !== '' && o.holder !== before.holder);
   return after === undefined ? undefined : after.atMs - faultAtMs;
 }
+
+/**
+ * The lost node's return disturbs nothing else: from the heal on, no OTHER node is marked NotReady
+ * and the workload keeps answering. The hazard is a paused node's kube-controller-manager: it resumes
+ * believing it still leads (client-go leader election has no fencing) and acts on a cache that is as
+ * old as the pause until its first renewal fails. Seen in CI on 2026-11-30: 0.6 s after `docker
+ * unpause` every node went Unknown and the NodePort refused connections for 1.6 s.
+ */
+export const checkReturnDoesNotDisrupt: ControlPlaneCheck = (history, g, ctx) =>
+  runStages(g.id, [
+    () => rateStage(history, g, [{ kind: 'polls', poller: 'node', minName: 'minNodePollsPerSecond' }, { kind: 'ops', probe: ctx.names.workloadHttp, minName: 'minHttpOpsPerSecond', perTarget: true }]),
+    () => singleTargetFaults(history, g, (f) => (f.healIssuedAtMs === undefined ? `fault ${f.faultId} was never healed` : undefined)),
+    () => {
+      const min = threshold(g, 'minWorkloadSuccessRatio');
+      const limits = { minWorkloadSuccessRatio: min, maxOtherNodesNotReady: 0 };
+      let worst = 1;
+      let outage = 0;
+      let requests = 0;
+      const othersNotReady = new Set<string>();
+      let firstNotReady: { node: string; atMs: number } | undefined;
+      for (const f of history.faultWindows()) {
+        const from = f.healIssuedAtMs ?? history.endMs();
+        const w = { startMs: from, endMs: history.endMs() };
+        for (const n of history.observedNodes().filter((x) => !f.targets.includes(x))) {
+          const nr = firstAfter(history.nodeObservations(n), from, (o) => !isNodeReady(o));
+          if (nr !== undefined) {
+            othersNotReady.add(n);
+            firstNotReady = firstNotReady === undefined || nr.atMs < firstNotReady.atMs ? { node: n, atMs: nr.atMs } : firstNotReady;
+          }
+        }
+        const ops = history.operations({ probe: ctx.names.workloadHttp, excludeTargets: f.targets });
+        const st = availabilityStats(ops, w);
+        requests += st.total;
+        worst = Math.min(worst, st.successRatio ?? 1);
+        outage = Math.max(outage, longestOutage(ops, w)?.durationMs ?? 0);
+      }
+      const measured = { otherNodesNotReady: othersNotReady.size, workloadSuccessRatioAfterReturn: worst, workloadRequestsAfterReturn: requests, workloadLongestOutageAfterReturnMs: outage };
+      if (othersNotReady.size > 0 || worst < min) {
+        const parts = [
+          ...(firstNotReady === undefined ? [] : [`${othersNotReady.size} other node(s) went NotReady after the lost node returned (first ${firstNotReady.node} at ${ms(firstNotReady.atMs)}): a stale controller-manager on the returning node acting before it noticed it had lost its lease`]),
+          ...(worst < min ? [`the workload answered only ${pct(worst)} of ${requests} requests after the return (longest outage ${ms(outage)})`] : []),
+        ];
+        return verdict(g.id, 'fail', parts.join('; '), measured, limits);
+      }
+      return verdict(g.id, 'pass', `after the lost node returned every other node stayed Ready and the workload answered ${pct(worst)} of ${requests} requests`, measured, limits);
+    },
+  ]);
