@@ -5,7 +5,7 @@
 //	<invoked CLOCK_MONOTONIC ns> <completed CLOCK_MONOTONIC ns> <endpoint> ok|fail
 //
 // CLOCK_MONOTONIC is the clock the harness's run clock reads (process.hrtime), so both histories
-// land on one timeline. It runs until stdin closes or it is signalled.
+// land on one timeline. It runs until it gets SIGTERM or SIGINT.
 package main
 
 import (
@@ -14,10 +14,11 @@ import (
 	"crypto/x509"
 	"flag"
 	"fmt"
-	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -57,8 +58,9 @@ func main() {
 	pool.AppendCertsFromPEM(caPEM)
 
 	var out sync.Mutex
-	stop := make(chan struct{})
-	go func() { _, _ = io.Copy(io.Discard, os.Stdin); close(stop) }()
+	ctx, cancelAll := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer cancelAll()
+	stop := ctx.Done()
 	var wg sync.WaitGroup
 	for _, ep := range strings.Split(*endpoints, ",") {
 		// kubeadm's etcd serving certificates carry the node's IP, so verifying against it works.
