@@ -19,10 +19,11 @@ import { timingsFor, type Timings } from './profile.js';
  */
 // The write deadline is also the write probe's resolution across an election: a write forwarded to
 // a leader that just died hangs until its deadline, and that worker sends nothing else meanwhile.
-// With 1 s, the cross-check against an independent writer (scripts/bench-election-crosscheck.ts)
-// found "first write after the kill" up to 775 ms late; healthy writes here take 2-15 ms (p99 ~60 ms
-// with every probe running), so 250 ms keeps timeouts for real trouble.
-export const ETCD_QUORUM_PROBES: ProbeSettings = { pollIntervalMs: 100, writeIntervalMs: 100, writeTimeoutMs: 250 };
+// The cross-check against an independent writer (scripts/bench-election-crosscheck.ts) found "first
+// write after the kill" up to 775 ms late with 1 s. A shorter deadline (250 ms: healthy writes take
+// 2-15 ms, p99 ~60 ms) is the fix, not yet validated in a full run on this 2-core machine, where a
+// loaded host could turn slow healthy writes into timeouts; until then the bounds include the 1 s.
+export const ETCD_QUORUM_PROBES: ProbeSettings = { pollIntervalMs: 100, writeIntervalMs: 100, writeTimeoutMs: 1_000 };
 
 /**
  * The interval the probes actually aim at: 12.5 Hz, so that on a loaded 2-core machine (five kind

@@ -29,6 +29,11 @@ const HOLD_PAST_GRACE_MS = 95_000;
 // runs on 2026-11-30 (1.6 s of refused NodePort connections). The default profile judges it (a real
 // finding users must see); the CI profile, which must give the same answer every night, judges the
 // pause case on everything else and says so in the report.
+// The stop case targets the etcd leader's node, which may hold no lease (CI, 2026-11-30: the lease
+// check was then inconclusive). Lease handover is judged by the pause case, whose target is the
+// controller-manager lease holder's node by construction.
+const STOP_JUDGED = ALL.filter((id) => id !== 'control-plane-node-loss.leases-hand-over');
+
 const PAUSE_JUDGED = (profile: string): readonly (typeof ALL)[number][] =>
   profile === 'ci' ? ALL.filter((id) => id !== 'control-plane-node-loss.return-does-not-disrupt') : ALL;
 
@@ -39,7 +44,7 @@ describe('control-plane-node-loss: losing a whole control-plane node keeps etcd 
       { kind: 'baseline', durationMs: s.timings.baselineMs },
       { kind: 'fault', spec: { kind: 'stop-container', target: { kind: 'node', select: { kind: 'leader' } } }, holdMs: HOLD_PAST_GRACE_MS },
       { kind: 'recovery', durationMs: s.timings.recoveryMs },
-    ], ALL, { probes: ['etcd', 'api', 'leases', 'nodes', 'http', 'lb-backends'] });
+    ], STOP_JUDGED, { probes: ['etcd', 'api', 'leases', 'nodes', 'http', 'lb-backends'] });
     expectVerdictsHold(verdicts);
   });
 
