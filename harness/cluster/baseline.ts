@@ -6,7 +6,7 @@
  * run the cluster equals its baseline").
  */
 import { kubectlJson } from '../runtime/kubectl.js';
-import type { LeaseView } from '../runtime/kube-api.js';
+import { leaseViewOf, type LeaseView } from '../runtime/kube-api.js';
 import { isLeaderElectionLease } from '../probes/lease-observer.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import type { EtcdAccess } from './etcd-access.js';
@@ -67,18 +67,9 @@ export function compareBaselines(before: ClusterBaseline, after: ClusterBaseline
   ];
 }
 
+/** A kubectl list: the items are raw Lease objects, read by the runtime layer's own lease reader. */
 interface LeaseList {
-  items: { metadata: { name: string; labels?: Record<string, string> }; spec?: { holderIdentity?: string; renewTime?: string; leaseDurationSeconds?: number } }[];
-}
-
-function toLeaseViews(list: LeaseList): LeaseView[] {
-  return list.items.map((l) => ({
-    name: l.metadata.name,
-    ...(l.metadata.labels === undefined ? {} : { labels: l.metadata.labels }),
-    ...(l.spec?.holderIdentity === undefined ? {} : { holderIdentity: l.spec.holderIdentity }),
-    ...(l.spec?.renewTime === undefined ? {} : { renewTime: l.spec.renewTime }),
-    ...(l.spec?.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: l.spec.leaseDurationSeconds }),
-  }));
+  items: unknown[];
 }
 
 export async function captureBaseline(cluster: ClusterHandle, access: EtcdAccess): Promise<ClusterBaseline> {
@@ -90,8 +81,8 @@ export async function captureBaseline(cluster: ClusterHandle, access: EtcdAccess
     clusterName: cluster.info.name,
     etcdMembers: view.members.map((m) => m.name).sort(),
     nodes: nodes.items.map((n) => n.metadata.name).sort(),
-    leaderLeases: toLeaseViews(leader).filter(isLeaderElectionLease),
-    nodeLeases: toLeaseViews(nodeLeases),
+    leaderLeases: leader.items.map(leaseViewOf).filter(isLeaderElectionLease),
+    nodeLeases: nodeLeases.items.map(leaseViewOf),
     readAtWallMs: Date.now(),
   };
 }

@@ -24,7 +24,7 @@
  */
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import type { KubeApiCredentials } from './kubeconfig.js';
 
 /** Whether a request can change cluster state. */
@@ -77,6 +77,12 @@ function secureContextFor(creds: KubeApiCredentials): SecureContext {
     contexts.set(creds, ctx);
   }
   return ctx;
+}
+
+/** A new TLS connection to the apiserver at `base` (one per request or watch: see the header). */
+function connectTls(base: URL, port: number, secureContext: SecureContext): TLSSocket {
+  // SNI must be a DNS name; for an IP address Node checks the certificate's IP SANs.
+  return tlsConnect({ host: base.hostname, port, secureContext, ...(isIP(base.hostname) === 0 ? { servername: base.hostname } : {}) });
 }
 
 function short(text: string): string {
@@ -155,13 +161,7 @@ export function kubeRequest(
         // it can reuse the parsed credentials and tell when the handshake completed. (Node ignores
         // createConnection when an agent is given, including `agent: false`, so none is.)
         createConnection: () => {
-          const socket = tlsConnect({
-            host: base.hostname,
-            port,
-            secureContext,
-            // SNI must be a DNS name; for an IP address Node checks the certificate's IP SANs.
-            ...(isIP(base.hostname) === 0 ? { servername: base.hostname } : {}),
-          });
+          const socket = connectTls(base, port, secureContext);
           socket.once('secureConnect', () => {
             handshakeDone = true;
           });
@@ -409,8 +409,7 @@ export function kubeWatch(
     port,
     path: `${path}${sep}watch=1&allowWatchBookmarks=false`,
     method: 'GET',
-    createConnection: () =>
-      tlsConnect({ host: base.hostname, port, secureContext: secureContextFor(creds), ...(isIP(base.hostname) === 0 ? { servername: base.hostname } : {}) }),
+    createConnection: () => connectTls(base, port, secureContextFor(creds)),
     headers: { accept: 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
   });
   arm(opts.connectTimeoutMs, `watch ${path}: no answer within ${opts.connectTimeoutMs} ms`);
