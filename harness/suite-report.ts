@@ -9,6 +9,8 @@ import { mergeVerdicts, type Verdict } from './checks/verdict.js';
 import { History, type HistoryEntry } from './probes/history.js';
 import { writeRunReport } from './reporting/report-writer.js';
 import { renderTerminalSummary } from './reporting/terminal-summary.js';
+import { renderRunsIndex, type IndexedSuiteRun } from './reporting/runs-index.js';
+import type { RunJson } from './reporting/run-json.js';
 import type { RunInfo } from './run-info.js';
 import type { SuiteDescription } from './suite-session.js';
 import type { Topology } from './cluster/topology.js';
@@ -71,14 +73,10 @@ export async function writeSuiteReports(run: RunInfo, topology: Topology): Promi
   return outcomes;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** reports/index.html: every run and suite with its overall verdict, newest first. */
+/** reports/index.html: every run and suite with its overall verdict, newest first, and every finding. */
 export function writeRunsIndex(reportsDir: string): void {
-  const rows: string[] = [];
-  for (const runId of readdirSync(reportsDir).filter((d) => !d.startsWith('.') && existsSync(join(reportsDir, d))).sort().reverse()) {
+  const runs: IndexedSuiteRun[] = [];
+  for (const runId of readdirSync(reportsDir).filter((d) => !d.startsWith('.'))) {
     const runDir = join(reportsDir, runId);
     let suites: string[] = [];
     try {
@@ -86,16 +84,10 @@ export function writeRunsIndex(reportsDir: string): void {
     } catch {
       continue;
     }
-    for (const suite of suites.sort()) {
-      const rj = JSON.parse(readFileSync(join(runDir, suite, 'run.json'), 'utf8')) as { overall: string; counts: Record<string, number>; topology: { name: string } };
-      rows.push(
-        `<tr class="${escapeHtml(rj.overall)}"><td>${escapeHtml(runId)}</td><td><a href="${escapeHtml(`${runId}/${suite}/timeline.html`)}">${escapeHtml(suite)}</a></td><td>${escapeHtml(rj.topology.name)}</td><td>${escapeHtml(rj.overall.toUpperCase())}</td><td>${rj.counts['pass'] ?? 0} pass, ${rj.counts['fail'] ?? 0} fail, ${rj.counts['inconclusive'] ?? 0} inconclusive</td></tr>`,
-      );
+    for (const suite of suites) {
+      const rj = JSON.parse(readFileSync(join(runDir, suite, 'run.json'), 'utf8')) as Pick<RunJson, 'overall' | 'counts' | 'topology' | 'verdicts'>;
+      runs.push({ runId, suite, topology: rj.topology.name, overall: rj.overall, counts: rj.counts, verdicts: rj.verdicts ?? [] });
     }
   }
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>kube-ha-chaos runs</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
-tr.pass td:nth-child(4){color:#1a7f37;font-weight:600}tr.fail td:nth-child(4){color:#cf222e;font-weight:600}tr.inconclusive td:nth-child(4){color:#9a6700;font-weight:600}</style></head>
-<body><h1>kube-ha-chaos runs</h1><table><tr><th>run</th><th>suite</th><th>topology</th><th>verdict</th><th>guarantees</th></tr>${rows.join('\n')}</table></body></html>\n`;
-  writeFileSync(join(reportsDir, 'index.html'), html);
+  writeFileSync(join(reportsDir, 'index.html'), renderRunsIndex(runs));
 }

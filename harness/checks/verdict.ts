@@ -5,8 +5,16 @@
  * not hold (too little traffic, no fault recorded) must not claim pass or fail.
  */
 
-/** pass: the guarantee held; fail: it was violated; inconclusive: the data cannot tell. */
-export type VerdictStatus = 'pass' | 'fail' | 'inconclusive';
+/**
+ * pass: the guarantee held; fail: it was violated; inconclusive: the data cannot tell; finding: a
+ * hazard the upstream documentation explicitly allows was observed (e.g. client-go leader election
+ * has no fencing, so a resumed stale leader may act once). A finding is not a broken promise, so it
+ * never fails a run, but it is reported loudly because users must know it happens on their cluster.
+ */
+export type VerdictStatus = 'pass' | 'finding' | 'fail' | 'inconclusive';
+
+/** Every status, in the order reports list their counts. */
+export const VERDICT_STATUSES: readonly VerdictStatus[] = ['pass', 'finding', 'fail', 'inconclusive'];
 
 /** One guarantee's verdict, with the numbers behind it. */
 export interface Verdict {
@@ -20,11 +28,12 @@ export interface Verdict {
   readonly reason: string;
 }
 
-const RANK: Readonly<Record<VerdictStatus, number>> = { pass: 0, inconclusive: 1, fail: 2 };
+// A finding ranks with pass: the run is judged on promises, the finding count travels beside it.
+const RANK: Readonly<Record<VerdictStatus, number>> = { pass: 0, finding: 0, inconclusive: 1, fail: 2 };
 
 /**
- * fail beats inconclusive, which beats pass (Jepsen's merge order). An empty list is inconclusive:
- * nothing was checked, so nothing was shown to hold.
+ * fail beats inconclusive, which beats pass (Jepsen's merge order); findings merge as pass. An empty
+ * list is inconclusive: nothing was checked, so nothing was shown to hold.
  */
 export function mergeVerdicts(verdicts: readonly Verdict[]): VerdictStatus {
   if (verdicts.length === 0) {
@@ -90,6 +99,8 @@ export function runStages(guaranteeId: string, stages: readonly (() => Verdict)[
     measured = { ...measured, ...v.measured };
     threshold = { ...threshold, ...v.threshold };
     if (v.status !== 'pass') {
+      // A finding, a failure or an inconclusive stage ends the run of stages: later stages assume
+      // the property held cleanly.
       return verdict(guaranteeId, v.status, v.reason, measured, threshold);
     }
     if (v.reason !== '') {
@@ -100,4 +111,19 @@ export function runStages(guaranteeId: string, stages: readonly (() => Verdict)[
     return verdict(guaranteeId, 'inconclusive', 'no check stages were defined');
   }
   return verdict(guaranteeId, 'pass', reasons.join('; '), measured, threshold);
+}
+
+/** How many verdicts have each status. */
+export function countVerdicts(verdicts: readonly Verdict[]): Readonly<Record<VerdictStatus, number>> {
+  const counts: Record<VerdictStatus, number> = { pass: 0, finding: 0, fail: 0, inconclusive: 0 };
+  for (const v of verdicts) {
+    counts[v.status] += 1;
+  }
+  return counts;
+}
+
+/** The verdict counts in one line, e.g. "41 pass, 1 finding, 0 fail, 0 inconclusive" (finding only when there is one). */
+export function describeCounts(verdicts: readonly Verdict[]): string {
+  const c = countVerdicts(verdicts);
+  return `${c.pass} pass${c.finding > 0 ? `, ${c.finding} finding${c.finding === 1 ? '' : 's'}` : ''}, ${c.fail} fail, ${c.inconclusive} inconclusive`;
 }

@@ -88,9 +88,9 @@ const DEFINITIONS: readonly ControlPlaneDefinition<Exclude<ControlPlaneNodeLossG
   {
     id: 'control-plane-node-loss.return-does-not-disrupt',
     statement:
-      'When the lost node comes back, nothing else is disturbed: every other node stays Ready and the workload keeps answering. A paused node is the hard case: its kube-controller-manager resumes believing it still leads (client-go leader election has no fencing) and acts on a cache as old as the pause until its first renewal fails.',
-    source: K8S_TROUBLESHOOT_CLUSTER,
-    alsoSee: [CLIENT_GO_LEADERELECTION, K8S_NODES],
+      'When the lost node comes back, nothing else is disturbed: every other node stays Ready and the workload keeps answering. A paused node is the hard case: its kube-controller-manager resumes believing it still leads and acts on a cache as old as the pause until its first renewal fails. client-go leader election does not fence a stale leader, so a disturbance after a controller-manager leader on the node was replaced is reported as a finding (upstream allows it); any other disturbance fails.',
+    source: CLIENT_GO_LEADERELECTION,
+    alsoSee: [K8S_TROUBLESHOOT_CLUSTER, K8S_NODES],
     thresholds: ['minNodePollsPerSecond', 'minHttpOpsPerSecond', 'minWorkloadSuccessRatio'],
     check: checkReturnDoesNotDisrupt,
   },

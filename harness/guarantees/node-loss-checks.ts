@@ -161,7 +161,13 @@ export function controllerManagerHandoverAfter(history: History, faultAtMs: numb
  * and the workload keeps answering. The hazard is a paused node's kube-controller-manager: it resumes
  * believing it still leads (client-go leader election has no fencing) and acts on a cache that is as
  * old as the pause until its first renewal fails. Seen in CI on 2026-11-30: 0.6 s after `docker
- * unpause` every node went Unknown and the NodePort refused connections for 1.6 s.
+ * unpause` every node went Unknown and the NodePort refused connections for 1.6 s (9.4 s in another run).
+ *
+ * A disturbance is a `finding`, not a failure, exactly when that hazard's precondition is in the
+ * history: the controller-manager lease was held on the returning node when it was lost and another
+ * instance took it over while it was gone. client-go documents that its leader election does not
+ * guarantee a single actor, so upstream allows it; the report says it loudly. Any other disturbance
+ * after a return (no stale leader to blame) is a failure.
  */
 export const checkReturnDoesNotDisrupt: ControlPlaneCheck = (history, g, ctx) =>
   runStages(g.id, [
@@ -175,12 +181,16 @@ export const checkReturnDoesNotDisrupt: ControlPlaneCheck = (history, g, ctx) =>
       let requests = 0;
       const othersNotReady = new Set<string>();
       let firstNotReady: { node: string; atMs: number } | undefined;
+      // Faults after which something was disturbed, with the stale leader's handover if there was one.
+      const disturbed: { faultId: string; node: string; handoverMs: number | undefined }[] = [];
       for (const f of history.faultWindows()) {
         const from = f.healIssuedAtMs ?? history.endMs();
         const w = { startMs: from, endMs: history.endMs() };
+        let hit = false;
         for (const n of history.observedNodes().filter((x) => !f.targets.includes(x))) {
           const nr = firstAfter(history.nodeObservations(n), from, (o) => !isNodeReady(o));
           if (nr !== undefined) {
+            hit = true;
             othersNotReady.add(n);
             firstNotReady = firstNotReady === undefined || nr.atMs < firstNotReady.atMs ? { node: n, atMs: nr.atMs } : firstNotReady;
           }
@@ -190,15 +200,30 @@ export const checkReturnDoesNotDisrupt: ControlPlaneCheck = (history, g, ctx) =>
         requests += st.total;
         worst = Math.min(worst, st.successRatio ?? 1);
         outage = Math.max(outage, longestOutage(ops, w)?.durationMs ?? 0);
+        if (hit || (st.successRatio ?? 1) < min) {
+          const node = f.targets[0] ?? '';
+          disturbed.push({ faultId: f.faultId, node, handoverMs: controllerManagerHandoverAfter(history, f.issuedAtMs, node) });
+        }
       }
       const measured = { otherNodesNotReady: othersNotReady.size, workloadSuccessRatioAfterReturn: worst, workloadRequestsAfterReturn: requests, workloadLongestOutageAfterReturnMs: outage };
-      if (othersNotReady.size > 0 || worst < min) {
-        const parts = [
-          ...(firstNotReady === undefined ? [] : [`${othersNotReady.size} other node(s) went NotReady after the lost node returned (first ${firstNotReady.node} at ${ms(firstNotReady.atMs)}): a stale controller-manager on the returning node acting before it noticed it had lost its lease`]),
-          ...(worst < min ? [`the workload answered only ${pct(worst)} of ${requests} requests after the return (longest outage ${ms(outage)})`] : []),
-        ];
-        return verdict(g.id, 'fail', parts.join('; '), measured, limits);
+      if (disturbed.length === 0) {
+        return verdict(g.id, 'pass', `after the lost node returned every other node stayed Ready and the workload answered ${pct(worst)} of ${requests} requests`, measured, limits);
       }
-      return verdict(g.id, 'pass', `after the lost node returned every other node stayed Ready and the workload answered ${pct(worst)} of ${requests} requests`, measured, limits);
+      const what = [
+        ...(firstNotReady === undefined ? [] : [`${othersNotReady.size} other node(s) went NotReady after the lost node returned (first ${firstNotReady.node} at ${ms(firstNotReady.atMs)})`]),
+        ...(worst < min ? [`the workload answered only ${pct(worst)} of ${requests} requests after the return (longest outage ${ms(outage)})`] : []),
+      ].join('; ');
+      const unexplained = disturbed.filter((d) => d.handoverMs === undefined);
+      if (unexplained.length > 0) {
+        return verdict(g.id, 'fail', `${what}; no controller-manager leader was replaced on ${unexplained.map((d) => d.node).join(', ')} while it was gone, so no stale leader explains it`, measured, limits);
+      }
+      const handover = Math.max(...disturbed.map((d) => d.handoverMs ?? 0));
+      return verdict(
+        g.id,
+        'finding',
+        `${what}: the returning node's kube-controller-manager still believed it led (another instance took its lease ${ms(handover)} after the node was lost) and acted on a cache as old as the outage before its first renewal failed. client-go leader election has no fencing, so upstream allows this; on this cluster it cost the workload ${ms(outage)} of outage`,
+        { ...measured, controllerManagerHandoverMs: handover },
+        limits,
+      );
     },
   ]);

@@ -1,7 +1,8 @@
 /**
  * JUnit XML for CI: one <testcase> per guarantee checked. A failed guarantee is a <failure> whose
  * message is the verdict's reason; an inconclusive one is <skipped> (CI shows it without failing the
- * build on data that could not decide), with the reason as its message.
+ * build on data that could not decide), with the reason as its message. A finding (a hazard upstream
+ * allows, observed) passes, and its output starts with "FINDING" so it can be grepped in CI logs.
  */
 import type { Verdict } from '../checks/verdict.js';
 import { formatRecord, safeXml } from './format.js';
@@ -56,7 +57,7 @@ export function renderJunit(input: JunitInput): string {
     } else if (v.status === 'inconclusive') {
       lines.push(`      <skipped message="${safeXml(`inconclusive: ${v.reason}`)}"/>`);
     }
-    lines.push(`      <system-out>${safeXml(details)}</system-out>`);
+    lines.push(`      <system-out>${safeXml(v.status === 'finding' ? `FINDING ${v.guaranteeId}: ${v.reason}\n${details}` : details)}</system-out>`);
     lines.push('    </testcase>');
   }
   lines.push('  </testsuite>', '</testsuites>', '');

@@ -5,7 +5,7 @@
  * Everything passes through redactDeep on the way out.
  */
 import type { FaultWindow, History } from '../probes/history.js';
-import { mergeVerdicts, type Verdict, type VerdictStatus } from '../checks/verdict.js';
+import { countVerdicts, mergeVerdicts, type Verdict, type VerdictStatus } from '../checks/verdict.js';
 import type { GuaranteeInfo } from './report-types.js';
 import { redactDeep } from './redact.js';
 
@@ -75,7 +75,6 @@ export const REPORT_FILES = {
 
 /** Builds the run.json object (redacted). */
 export function buildRunJson(input: RunJsonInput): RunJson {
-  const count = (s: VerdictStatus): number => input.verdicts.filter((v) => v.status === s).length;
   const doc: RunJson = {
     schemaVersion: 1,
     runId: input.runId,
@@ -87,7 +86,7 @@ export function buildRunJson(input: RunJsonInput): RunJson {
     topology: input.topology,
     flags: input.flags,
     overall: mergeVerdicts(input.verdicts),
-    counts: { pass: count('pass'), fail: count('fail'), inconclusive: count('inconclusive') },
+    counts: countVerdicts(input.verdicts),
     guarantees: input.guarantees.map((g) => ({
       id: g.id,
       statement: g.statement,

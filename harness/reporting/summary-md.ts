@@ -16,7 +16,7 @@ export interface SummaryInput {
   readonly guarantees?: readonly GuaranteeInfo[];
 }
 
-const BADGE: Readonly<Record<Verdict['status'], string>> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
+const BADGE: Readonly<Record<Verdict['status'], string>> = { pass: 'PASS', finding: 'FINDING', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
@@ -33,7 +33,7 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
     `# ${cell(meta.title ?? 'kube-ha-chaos run')}: ${BADGE[mergeVerdicts(verdicts)]}`,
     '',
     `Run \`${cell(meta.runId)}\`${meta.topology === undefined ? '' : ` on ${cell(meta.topology)}`}${meta.seed === undefined ? '' : `, seed ${cell(String(meta.seed))}`}${meta.startedAtIso === undefined ? '' : `, started ${cell(meta.startedAtIso)}`}.`,
-    `${count('pass')} passed, ${count('fail')} failed, ${count('inconclusive')} inconclusive; history spans ${formatSeconds(facts.startMs)} to ${formatSeconds(facts.endMs)}.`,
+    `${count('pass')} passed, ${count('finding') === 0 ? '' : `${count('finding')} finding${count('finding') === 1 ? '' : 's'} (hazards upstream allows, observed), `}${count('fail')} failed, ${count('inconclusive')} inconclusive; history spans ${formatSeconds(facts.startMs)} to ${formatSeconds(facts.endMs)}.`,
   ];
   if (meta.versions !== undefined && Object.keys(meta.versions).length > 0) {
     out.push('', `Versions: ${Object.entries(meta.versions).map(([k, v]) => `${cell(k)} ${cell(v)}`).join(', ')}.`);

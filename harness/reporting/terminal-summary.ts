@@ -4,7 +4,7 @@
  * reads the same in a CI log.
  */
 import type { History } from '../probes/history.js';
-import { mergeVerdicts, type Verdict } from '../checks/verdict.js';
+import { describeCounts, mergeVerdicts, type Verdict } from '../checks/verdict.js';
 import { formatValue } from './format.js';
 import { redact } from './redact.js';
 import { runFacts } from './run-facts.js';
@@ -13,10 +13,9 @@ import { runFacts } from './run-facts.js';
 export function renderTerminalSummary(input: { readonly runId: string; readonly verdicts: readonly Verdict[]; readonly history: History; readonly reportDir?: string }): string {
   const { verdicts } = input;
   const facts = runFacts(input.history);
-  const n = (s: Verdict['status']): number => verdicts.filter((v) => v.status === s).length;
-  const lines = [`${mergeVerdicts(verdicts).toUpperCase()} ${input.runId}: ${n('pass')} pass, ${n('fail')} fail, ${n('inconclusive')} inconclusive`];
+  const lines = [`${mergeVerdicts(verdicts).toUpperCase()} ${input.runId}: ${describeCounts(verdicts)}`];
   for (const v of verdicts.filter((x) => x.status !== 'pass')) {
-    lines.push(`  ${v.status === 'fail' ? 'FAIL' : 'INCONCLUSIVE'} ${v.guaranteeId}: ${redact(v.reason)}`);
+    lines.push(`  ${v.status.toUpperCase()} ${v.guaranteeId}: ${redact(v.reason)}`);
   }
   if (facts.longestOutage !== undefined) {
     lines.push(`  longest outage: ${formatValue('outageMs', facts.longestOutage.durationMs)} (${facts.longestOutage.probe})`);

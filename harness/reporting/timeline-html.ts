@@ -13,7 +13,7 @@
  */
 import type { History, LeaderObservation, Operation, Outcome, PollerKind, StatusErrorObservation } from '../probes/history.js';
 import { holderNode } from '../checks/lease-holders.js';
-import { mergeVerdicts, type Verdict } from '../checks/verdict.js';
+import { countVerdicts, mergeVerdicts, type Verdict } from '../checks/verdict.js';
 import { NO_LEADER } from '../checks/election.js';
 import { formatSeconds, formatValue, safeXml, truncate } from './format.js';
 import type { GuaranteeInfo, RunMeta } from './report-types.js';
@@ -49,6 +49,8 @@ export const COLORS = {
   ok: '#2f9e5a',
   fail: '#d9413c',
   unknown: '#e8a013',
+  /** A finding: a hazard upstream allows, observed. Orange, apart from pass green and fail red. */
+  finding: '#e8590c',
   fault: '#d9413c',
   noLeader: '#ced4da',
   watch: '#748ffc',
@@ -630,7 +632,7 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; }
 .meta { color: ${COLORS.muted}; margin: 0 0 12px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 12px; color: #ffffff; }
-.badge.pass { background: ${COLORS.ok}; } .badge.fail { background: ${COLORS.fail}; } .badge.inconclusive { background: #868e96; }
+.badge.pass { background: ${COLORS.ok}; } .badge.fail { background: ${COLORS.fail}; } .badge.inconclusive { background: #868e96; } .badge.finding { background: ${COLORS.finding}; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 8px 0 6px; font-size: 13px; color: #343a40; }
 .legend span { display: inline-flex; align-items: center; gap: 6px; }
 .sw { display: inline-block; width: 18px; height: 12px; border-radius: 2px; }
@@ -649,6 +651,7 @@ th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom:
 th { background: #f1f3f5; font-weight: 600; }
 tr.fail td { background: #fff5f5; }
 tr.inconclusive td { background: #f8f9fa; }
+tr.finding td { background: #fff4e6; }
 td ul { margin: 0; padding-left: 16px; }
 td.id { width: 290px; }
 td.id code { font-size: 12px; }
@@ -706,6 +709,9 @@ export function renderTimelineHtml(input: TimelineInput): string {
   const { meta, history, verdicts } = input;
   const facts = runFacts(history);
   const overall = mergeVerdicts(verdicts);
+  const findings = countVerdicts(verdicts).finding;
+  // The overall badge judges promises; findings (hazards upstream allows) get their own badge beside it.
+  const findingBadge = findings === 0 ? '' : ` <span class="badge finding">${findings} finding${findings === 1 ? '' : 's'}</span>`;
   const info = new Map((input.guarantees ?? []).map((g) => [g.id, g]));
   const title = meta.title ?? 'kube-ha-chaos run';
   const metaBits = [
@@ -745,12 +751,12 @@ export function renderTimelineHtml(input: TimelineInput): string {
     // Nothing may be fetched: the report must open offline and cannot phone home.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/>`,
     '<meta name="viewport" content="width=1400"/>',
-    `<title>${safeXml(`${title}: ${overall}`)}</title>`,
+    `<title>${safeXml(`${title}: ${overall}${findings === 0 ? '' : `, ${findings} finding${findings === 1 ? '' : 's'}`}`)}</title>`,
     `<style>${CSS}</style>`,
     '</head>',
     '<body>',
     '<main>',
-    `<h1>${safeXml(title)} <span class="badge ${overall}">${overall}</span></h1>`,
+    `<h1>${safeXml(title)} <span class="badge ${overall}">${overall}</span>${findingBadge}</h1>`,
     `<p class="meta">${metaBits.join(' · ')}${prefix === '' ? '' : ` · node names without <code>${safeXml(prefix)}</code>`}</p>`,
     legend(history, facts, (n) => (prefix !== '' && n.startsWith(prefix) ? n.slice(prefix.length) : n)),
     renderTimelineSvg(history, facts),

@@ -417,6 +417,22 @@ export function nodeLossHistory(over: Partial<NodeLossParams> = {}): History {
   return finish(e);
 }
 
+/**
+ * nodeLossHistory, plus what CI recorded on 2026-11-30 0.6 s after `docker unpause` of the paused
+ * controller-manager leader's node: every other node Unknown, the NodePort refusing connections.
+ */
+export function staleControllerReturnHistory(over: Partial<NodeLossParams> = {}): History {
+  const h = nodeLossHistory(over);
+  const healIssued = h.faultWindows()[0]?.healIssuedAtMs ?? 0;
+  const victim = over.victim ?? NODE_LOSS_DEFAULTS.victim;
+  const others = [...CP, WORKER].filter((n) => n !== victim);
+  const stale: HistoryEntry[] = [
+    ...others.map((n): HistoryEntry => ({ kind: 'node', atMs: healIssued + 600, node: n, ready: 'Unknown', reason: 'NodeStatusUnknown', internalIp: '', via: 'lb' })),
+    ...[2_500, 2_600, 2_700, 2_800].map((d): HistoryEntry => ({ kind: 'op', probe: 'workload-http', op: 'get', target: WORKER, invokedAtMs: healIssued + d, completedAtMs: healIssued + d + 1, outcome: 'fail', error: 'connect ECONNREFUSED 172.22.0.5:30306' })),
+  ];
+  return new History([...h.entries(), ...stale]);
+}
+
 // ---- workload continuity --------------------------------------------------------------------
 
 /** Parameters of the workload-continuity scenario (all apiservers down). */
