@@ -134,6 +134,28 @@ describe('verdicts on a simulated leader SIGKILL', () => {
     expect(v.measured['leaderChangesByMetric']).toBe(3);
   });
 
+  it('judges a faulted member\'s counter up to its own first fault: it restarts with the process', () => {
+    // The killed leader (MEMBERS[0]) counted 2 changes before it was killed, while the pollers saw none
+    // then: a missed flap, even though every later sample of it belongs to a new process.
+    const name = 'etcd_server_leader_changes_seen_total';
+    const m1 = MEMBERS[0].name;
+    const missed: HistoryEntry[] = [
+      { kind: 'metric', atMs: 2_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: 15_000, member: m1, name, value: 3 },
+    ];
+    expect(judge('etcd-quorum.leader-loss-elects-new-leader', withExtra(h, missed))).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/counted 2 leader changes over \d+ ms but the pollers saw 0 in that span/) });
+    // The restarted process counts from zero again (1 after the election it saw): not a missed change.
+    const restarted: HistoryEntry[] = [
+      { kind: 'metric', atMs: 2_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: 15_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: 40_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: 58_000, member: m1, name, value: 1 },
+    ];
+    const v = judge('etcd-quorum.leader-loss-elects-new-leader', withExtra(h, restarted));
+    expect(v.status).toBe('pass');
+    expect(v.measured['membersCompared']).toBeGreaterThanOrEqual(2);
+  });
+
   it('fails durability when an acknowledged write is missing from the final read', () => {
     const snap = h.lastSnapshot('etcd-write');
     const victim = h.operations({ probe: 'etcd-write', outcome: 'ok' })[42];

@@ -382,23 +382,47 @@ function leaderReplaced(graceful: boolean): EtcdQuorumCheck {
 }
 
 /**
- * Cross-checks the pollers against etcd's own counter on members that were never faulted: if a
- * member counted more leader changes than the pollers observed, a leader came and went between
- * polls, and the election measurement may be wrong.
+ * Cross-checks the pollers against etcd's own counter: if a member counted more leader changes than
+ * the pollers observed over the same span, a leader came and went between polls, and the election
+ * measurement may be wrong. Each member is judged from its first sample up to its own first fault:
+ * the counter lives in the process and restarts with it, and a member that is down sees nothing.
+ * (Comparing only never-faulted members compared nothing once every member had been hit, and then
+ * still claimed a match.)
  */
 function leaderChangeCrossCheck(history: History, g: CheckedGuarantee, ctx: CheckContext): Verdict {
   const samples = history.metrics(ctx.names.leaderChangeMetric);
   if (samples.length === 0) {
     return verdict(g.id, 'pass', '');
   }
-  const faulted = new Set(history.faultWindows().flatMap((f) => f.targets));
-  const members = [...new Set(samples.map((s) => s.member))].filter((m) => !faulted.has(m));
-  const observed = leaderChanges(history.leaderObservations()).length;
-  const byMetric = members.length === 0 ? 0 : Math.max(...members.map((m) => counterIncrease(samples.filter((s) => s.member === m))));
-  const measured = { leaderChangesObserved: observed, leaderChangesByMetric: byMetric };
-  return byMetric > observed
-    ? verdict(g.id, 'inconclusive', `etcd counted ${byMetric} leader changes but the pollers saw ${observed}: a leader change was missed between polls`, measured)
-    : verdict(g.id, 'pass', `leader changes match ${ctx.names.leaderChangeMetric}`, measured);
+  const changes = leaderChanges(history.leaderObservations());
+  const faults = history.faultWindows();
+  // A change is stamped when a poller first saw it (a poll or so after etcd counted it), and a scrape
+  // is stamped when it was sent: 1 s either side keeps a change at the span's edge on the right side.
+  const slackMs = 1_000;
+  let worst: { member: string; byMetric: number; observed: number; spanMs: number } | undefined;
+  let compared = 0;
+  for (const member of [...new Set(samples.map((s) => s.member))].sort()) {
+    const firstFault = Math.min(...faults.filter((f) => f.targets.includes(member)).map((f) => f.issuedAtMs), Number.POSITIVE_INFINITY);
+    const own = samples.filter((s) => s.member === member && s.atMs < firstFault).sort((x, y) => x.atMs - y.atMs);
+    const first = own[0];
+    const last = own[own.length - 1];
+    if (first === undefined || last === undefined || own.length < 2) {
+      continue;
+    }
+    compared += 1;
+    const byMetric = counterIncrease(own);
+    const observed = changes.filter((c) => c.atMs > first.atMs - slackMs && c.atMs <= last.atMs + slackMs).length;
+    if (worst === undefined || byMetric - observed > worst.byMetric - worst.observed) {
+      worst = { member, byMetric, observed, spanMs: last.atMs - first.atMs };
+    }
+  }
+  const measured = { leaderChangesObserved: changes.length, leaderChangesByMetric: worst?.byMetric ?? 0, membersCompared: compared };
+  if (worst === undefined) {
+    return verdict(g.id, 'pass', `no member had two ${ctx.names.leaderChangeMetric} samples before its first fault to compare with`, measured);
+  }
+  return worst.byMetric > worst.observed
+    ? verdict(g.id, 'inconclusive', `etcd on ${worst.member} counted ${worst.byMetric} leader changes over ${ms(worst.spanMs)} but the pollers saw ${worst.observed} in that span: a leader change was missed between polls`, measured)
+    : verdict(g.id, 'pass', `leader changes match ${ctx.names.leaderChangeMetric} on ${compared} member(s), each up to its own first fault (${worst.member}: ${worst.byMetric} counted, ${worst.observed} seen)`, measured);
 }
 
 /** Abrupt leader loss (SIGKILL): election and first write within bounds. */
