@@ -10,6 +10,7 @@ import { clearDirty, dirtyReason } from '../../harness/cluster/dirty.js';
 import { docker, dockerRootDir, imageExists, kindContainers, networkContainers, type LabeledContainer } from '../../harness/runtime/docker.js';
 import { freeBytes } from '../../harness/runtime/host.js';
 import { createCluster, deleteCluster, getClusters } from '../../harness/runtime/kind.js';
+import { isKindPortRace, KIND_CREATE_ATTEMPTS } from './kind-port-race.js';
 import { kubectl, kubectlJson, type KubectlContext } from '../../harness/runtime/kubectl.js';
 import { dockerAnswers, ensureDockerEngine } from '../engine/docker-engine.js';
 import { buildAllImages } from '../images/pipeline.js';
@@ -201,17 +202,30 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
     kubeconfig: kubeconfigPath(CLUSTER_NAME),
     createdAt: new Date().toISOString(),
   };
-  await progress.timed(`creating ${topology.name} (${describeRoles(topology)}) with kind ${versions().kind}`, () =>
-    createCluster({
-      kindBinary: built.kindBinary,
-      name: CLUSTER_NAME,
-      configFile: topology.file,
-      image,
-      kubeconfig: state.kubeconfig,
-      timeoutMs: 15 * 60_000,
-      onOutput: (line) => progress.detail(`kind: ${line}`),
-    }),
-  );
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await progress.timed(`creating ${topology.name} (${describeRoles(topology)}) with kind ${versions().kind}`, () =>
+        createCluster({
+          kindBinary: built.kindBinary,
+          name: CLUSTER_NAME,
+          configFile: topology.file,
+          image,
+          kubeconfig: state.kubeconfig,
+          timeoutMs: 15 * 60_000,
+          onOutput: (line) => progress.detail(`kind: ${line}`),
+        }),
+      );
+      break;
+    } catch (err) {
+      if (!isKindPortRace(err) || attempt >= KIND_CREATE_ATTEMPTS) {
+        throw err;
+      }
+      progress.step(`kind drew one host port for two nodes (attempt ${attempt} of ${KIND_CREATE_ATTEMPTS}): deleting what it made and creating again`);
+      if ((await getClusters(built.kindBinary)).includes(CLUSTER_NAME)) {
+        await deleteCluster(built.kindBinary, CLUSTER_NAME, kubeconfigPath(CLUSTER_NAME));
+      }
+    }
+  }
   writeClusterState(state);
   clearDirty(CLUSTER_NAME);
   await waitUntilReady({ kubectlBinary: state.kubectlBinary, kubeconfig: state.kubeconfig }, topology, progress);
