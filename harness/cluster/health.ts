@@ -126,12 +126,30 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
 export const SETTLE_MS = 5_000;
 
 /** Poll until healthy for `stableMs` in a row, or the deadline passes; returns the last report either way. */
-export async function waitForHealthy(cluster: ClusterHandle, access: EtcdAccess, timeoutMs: number, stableMs = SETTLE_MS): Promise<HealthReport> {
+export interface WaitForHealthyOptions {
+  /** How long the cluster must stay healthy in a row (default SETTLE_MS). */
+  readonly stableMs?: number;
+  /**
+   * Called whenever the list of problems changes (not on every poll), so a long wait can explain
+   * itself: a heal that takes 100 s says what it is waiting for (crash-loop back-off, a static pod
+   * not yet re-created, a mirror pod the kubelet cannot delete).
+   */
+  readonly onProblemsChanged?: (problems: readonly string[]) => void;
+}
+
+export async function waitForHealthy(cluster: ClusterHandle, access: EtcdAccess, timeoutMs: number, opts: WaitForHealthyOptions = {}): Promise<HealthReport> {
+  const stableMs = opts.stableMs ?? SETTLE_MS;
   const deadline = performance.now() + timeoutMs;
   let healthySince: number | undefined;
+  let lastProblems = '';
   for (;;) {
     const report = await checkClusterHealth(cluster, access);
     const now = performance.now();
+    const problems = report.problems.join('; ');
+    if (problems !== lastProblems) {
+      lastProblems = problems;
+      opts.onProblemsChanged?.(report.problems);
+    }
     healthySince = report.healthy ? (healthySince ?? now) : undefined;
     if ((healthySince !== undefined && now - healthySince >= stableMs) || now > deadline) {
       return report;

@@ -56,7 +56,9 @@ export function activeFault(ctx: FaultContext, record: FaultRecord, summary: str
           throw new AggregateError(errors, `could not undo ${summary}`);
         }
         Object.assign(healEvidence, await behaviour.verify(deadline));
-        const health = await waitForHealthy(ctx.cluster, ctx.etcd, Math.max(5_000, deadline - performance.now()));
+        const health = await waitForHealthy(ctx.cluster, ctx.etcd, Math.max(5_000, deadline - performance.now()), {
+          onProblemsChanged: (problems) => ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'heal', text: healProgress(record.id, problems) }),
+        });
         if (!health.healthy) {
           throw new Error(`cluster not back at baseline after healing ${summary}: ${health.problems.join('; ')}`);
         }
@@ -72,6 +74,15 @@ export function activeFault(ctx: FaultContext, record: FaultRecord, summary: str
     return healing;
   };
   return { record, healEvidence, heal, [Symbol.asyncDispose]: heal };
+}
+
+/**
+ * The timeline note for a change in what a heal is waiting for. Heals on a reused cluster are governed
+ * by the kubelet (crash-loop back-off, static pods re-created up to minutes after a manifest returns),
+ * so the report must say what each long heal waited on rather than show an unexplained gap.
+ */
+export function healProgress(faultId: string, problems: readonly string[]): string {
+  return problems.length === 0 ? `${faultId}: cluster healthy, settling` : `${faultId}: waiting for ${problems.join('; ')}`;
 }
 
 /** Poll `condition` every `intervalMs` until true or `deadlineMs` (performance.now() based) passes. */
