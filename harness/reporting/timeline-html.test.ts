@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { History, type HistoryEntry } from '../probes/history.js';
 import { verdict } from '../checks/verdict.js';
-import { commonNodePrefix, operationRuns, renderTimelineHtml, renderTimelineSvg, TIMELINE_LAYOUT } from './timeline-html.js';
+import { commonNodePrefix, faultLabel, operationRuns, renderTimelineHtml, renderTimelineSvg, TIMELINE_LAYOUT } from './timeline-html.js';
 import { deepText, findAll, parseXml, type XmlElement } from '../testing/xml-check.js';
 import { LEADER_KILL_DEFAULTS, leaderKillHistory, quorumLossHistory } from '../testing/sample-histories.js';
 
@@ -67,7 +67,7 @@ describe('renderTimelineHtml', () => {
     expect(fault?.attrs['data-fault-id']).toBe('f1-kill-leader');
     expect(Number(rect?.attrs['x'])).toBeCloseTo(x(LEADER_KILL_DEFAULTS.killIssuedAtMs), 1);
     expect(Number(rect?.attrs['x']) + Number(rect?.attrs['width'])).toBeCloseTo(x(LEADER_KILL_DEFAULTS.healedAtMs), 1);
-    expect(deepText(svg)).toContain('f1-kill-leader: kill-process etcd (SIGKILL) on leader → control-plane');
+    expect(deepText(svg)).toContain('F1 kill-process etcd (SIGKILL) on leader → control-plane');
   });
 
   it('marks the leader change with a vertical line at the first observation of the new leader', () => {
@@ -176,5 +176,64 @@ describe('commonNodePrefix', () => {
     expect(commonNodePrefix(['ha-3cp-control-plane', 'ha-3cp-control-plane2'])).toBe('ha-3cp-');
     expect(commonNodePrefix(['kind-control-plane', 'other-control-plane'])).toBe('');
     expect(commonNodePrefix(['10.0.0.1:2379', '10.0.0.2:2379'])).toBe('');
+  });
+});
+
+describe('fault labels on a long run with many faults (an ha-5cp etcd-quorum run: 11 faults on 5 members)', () => {
+  // Issue and heal times (s) shaped like the ha-5cp run of 2026-11-30: kills close together at the
+  // start, long holds in the middle, two faults in the last minute (where end-anchored labels overlapped).
+  const members = [1, 2, 3, 4, 5].map((i) => `kube-ha-chaos-control-plane${i === 1 ? '' : i}`);
+  const schedule: readonly [string, number, number, string][] = [
+    ['kill-process etcd (SIGKILL) on one follower', 40, 62, members[1]!],
+    ['stop-member (manifest moved away) on one follower', 95, 180, members[2]!],
+    ['kill-process etcd (SIGKILL) on leader', 230, 262, members[0]!],
+    ['kill-process etcd (SIGKILL) on leader', 300, 340, members[3]!],
+    ['kill-process etcd (SIGKILL) on leader', 372, 420, members[4]!],
+    ['kill-process etcd (SIGTERM) on leader', 470, 505, members[1]!],
+    ['stop-member (manifest moved away) on minority', 560, 690, `${members[2]!}, ${members[3]!}`],
+    ['stop-member (manifest moved away) on majority', 745, 890, `${members[0]!}, ${members[1]!}, ${members[4]!}`],
+    ['partition on leader', 940, 985, members[2]!],
+    ['kill-process etcd (SIGKILL) on leader', 1_131, 1_150, members[3]!],
+    ['kill-process etcd (SIGKILL) on leader', 1_158, 1_175, members[0]!],
+  ];
+  const entries: HistoryEntry[] = schedule.flatMap(([summary, issued, healed, targets], i): HistoryEntry[] => [
+    { kind: 'fault-injected', issuedAtMs: issued * 1_000, atMs: issued * 1_000 + 60, faultId: `f${i + 1}-${summary.split(' ')[0]}`, summary, targets: targets.split(', ') },
+    { kind: 'fault-healed', issuedAtMs: healed * 1_000 - 2_000, atMs: healed * 1_000, faultId: `f${i + 1}-${summary.split(' ')[0]}`, summary: 'healed', targets: targets.split(', ') },
+  ]);
+  entries.push({ kind: 'note', atMs: 1_200_000, source: 'end', text: 'end of run' });
+  const svg = svgOf(renderTimelineSvg(new History(entries)));
+  const labels = byClass(svg, 'fault-label').map((e) => {
+    const width = e.text.length * TIMELINE_LAYOUT.charWidthPx;
+    const x = Number(e.attrs['x']);
+    const start = e.attrs['text-anchor'] === 'end' ? x - width : x;
+    return { text: e.text, y: e.attrs['y'], start, end: start + width };
+  });
+
+  it('every fault gets a label, numbered like the fault table, none outside the plot', () => {
+    expect(labels.map((l) => l.text.split(' ')[0]).sort()).toEqual(schedule.map((_, i) => faultLabel(i)).sort());
+    for (const l of labels) {
+      expect(l.start).toBeGreaterThanOrEqual(TIMELINE_LAYOUT.plotLeft);
+      expect(l.end).toBeLessThanOrEqual(TIMELINE_LAYOUT.plotRight + 0.01);
+    }
+  });
+
+  it('labels with room keep their full text (the first fault, and the last one, drawn ending at the edge)', () => {
+    const full = labels.filter((l) => l.text.includes('→'));
+    expect(full.length).toBeGreaterThanOrEqual(5);
+    expect(full.map((l) => l.text)).toContain('F1 kill-process etcd (SIGKILL) on one follower → control-plane2');
+    expect(labels.find((l) => l.text.startsWith('F11'))?.end).toBeCloseTo(TIMELINE_LAYOUT.plotRight, 1);
+  });
+
+  it('no two labels on one row overlap', () => {
+    const rows = new Map<string | undefined, typeof labels>();
+    for (const l of labels) {
+      rows.set(l.y, [...(rows.get(l.y) ?? []), l]);
+    }
+    for (const row of rows.values()) {
+      const sorted = [...row].sort((a, b) => a.start - b.start);
+      for (let i = 1; i < sorted.length; i += 1) {
+        expect(sorted[i]!.start, `${sorted[i - 1]!.text} | ${sorted[i]!.text}`).toBeGreaterThanOrEqual(sorted[i - 1]!.end);
+      }
+    }
   });
 });

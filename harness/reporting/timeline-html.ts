@@ -101,26 +101,75 @@ export function commonNodePrefix(names: readonly string[]): string {
   return clusters.size === 1 && only !== undefined ? `${only}-` : '';
 }
 
-/** Greedy row assignment so labels on one line do not overlap; at most `maxRows` rows. */
-function placeLabels<T extends { x: number; text: string }>(items: readonly T[], maxRows: number): (T & { row: number })[] {
-  const ends: number[] = [];
-  const out: (T & { row: number })[] = [];
-  for (const it of [...items].sort((a, b) => a.x - b.x)) {
-    const width = it.text.length * L.charWidthPx;
-    let row = ends.findIndex((end) => end + 6 <= it.x);
-    if (row < 0 && ends.length < maxRows) {
-      row = ends.length;
-      ends.push(0);
+/** Where a placed label is drawn: its row, the text that fit, and its anchor. */
+interface PlacedLabel {
+  readonly row: number;
+  /** The text drawn ('' when nothing fit: the mark stays, its tooltip carries the text). */
+  readonly text: string;
+  /** x of the text's anchor. */
+  readonly textX: number;
+  /** The label would run past the plot's right edge, so it is drawn ending there. */
+  readonly anchorEnd: boolean;
+}
+
+/**
+ * Row assignment so labels do not overlap; at most `maxRows` rows. Every label first gets its short
+ * text (e.g. "F7") in the first row with room, so each mark keeps a name; then, left to right, a label
+ * takes its full text in any row where that span collides with nothing. Spans are the ones actually
+ * DRAWN: a label that would run past the right edge is drawn ending there (when `endAnchor` allows),
+ * so it reserves that span, not the one right of its mark (reserving the wrong span drew ha-5cp's
+ * last fault labels on top of each other). A label with no room at all keeps its mark and tooltip.
+ */
+function placeLabels<T extends { x: number; text: string; shortText?: string }>(
+  items: readonly T[],
+  maxRows: number,
+  opts: { readonly offset?: number; readonly endAnchor?: boolean } = {},
+): (T & PlacedLabel)[] {
+  const offset = opts.offset ?? 2;
+  const gap = 6;
+  const spanOf = (x: number, text: string): { start: number; end: number; anchorEnd: boolean } | undefined => {
+    const width = text.length * L.charWidthPx;
+    const overflows = x + offset + width > L.plotRight;
+    if (overflows && opts.endAnchor !== true) {
+      return undefined;
     }
-    if (row < 0) {
-      // No room: keep the mark, drop the label text (the tooltip still carries it).
-      out.push({ ...it, text: '', row: 0 });
-      continue;
+    const start = overflows ? L.plotRight - width : x + offset;
+    return { start, end: start + width, anchorEnd: overflows };
+  };
+  type Slot = { row: number; text: string; start: number; end: number; anchorEnd: boolean } | undefined;
+  const sorted = [...items].sort((a, b) => a.x - b.x);
+  const slots: Slot[] = sorted.map(() => undefined);
+  const fits = (row: number, start: number, end: number, self: number): boolean =>
+    slots.every((o, j) => j === self || o === undefined || o.row !== row || end + gap <= o.start || o.end + gap <= start);
+  const rowFor = (i: number, text: string): Slot => {
+    const span = spanOf(sorted[i]!.x, text);
+    if (span === undefined) {
+      return undefined;
     }
-    ends[row] = it.x + width;
-    out.push({ ...it, row });
-  }
-  return out;
+    for (let row = 0; row < maxRows; row += 1) {
+      if (fits(row, span.start, span.end, i)) {
+        return { row, text, ...span };
+      }
+    }
+    return undefined;
+  };
+  sorted.forEach((it, i) => {
+    slots[i] = rowFor(i, it.shortText ?? it.text) ?? (it.shortText === undefined ? undefined : rowFor(i, it.text));
+  });
+  sorted.forEach((it, i) => {
+    if (it.shortText !== undefined && it.shortText !== it.text) {
+      slots[i] = rowFor(i, it.text) ?? slots[i];
+    }
+  });
+  return sorted.map((it, i) => {
+    const s = slots[i];
+    return { ...it, ...(s === undefined ? { row: 0, text: '', textX: it.x, anchorEnd: false } : { row: s.row, text: s.text, textX: s.anchorEnd ? L.plotRight : s.start, anchorEnd: s.anchorEnd }) };
+  });
+}
+
+/** The short name of the n-th fault (0-based) in the timeline and the fault table: F1, F2, ... */
+export function faultLabel(index: number): string {
+  return `F${index + 1}`;
 }
 
 function niceTickStepMs(spanMs: number): number {
@@ -309,9 +358,12 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
   };
 
   // ---- label rows above the plot: faults, then leader changes ----
+  // A fault's label is its number (the fault table's "#" column) and what it did; the long fault id
+  // lives in the tooltip and the table, so up to a dozen faults still fit above the plot.
   const faultLabels = placeLabels(
-    facts.faults.map((f) => ({ x: scale.x(f.issuedAtMs), text: truncate(`${f.faultId}: ${f.summary} → ${f.targets.map(short).join(', ')}`, 150), f })),
+    facts.faults.map((f, i) => ({ x: scale.x(f.issuedAtMs), text: truncate(`${faultLabel(i)} ${f.summary} → ${f.targets.map(short).join(', ')}`, 120), shortText: faultLabel(i), f })),
     3,
+    { endAnchor: true },
   );
   const changeLabels = placeLabels(
     facts.leaderChanges.map((c) => ({
@@ -320,6 +372,7 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
       c,
     })),
     3,
+    { offset: 3, endAnchor: true },
   );
   const faultRows = Math.max(1, ...faultLabels.map((l) => l.row + 1));
   const changeRows = Math.max(1, ...changeLabels.map((l) => l.row + 1));
@@ -452,9 +505,8 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
       continue;
     }
     const ly = faultLabelTop + l.row * L.labelRowHeight + 12;
-    const anchorEnd = l.x + l.text.length * L.charWidthPx > L.plotRight;
     out.push(
-      `<text class="fault-label" x="${n2(anchorEnd ? L.plotRight : l.x + 2)}" y="${n2(ly)}" text-anchor="${anchorEnd ? 'end' : 'start'}" fill="${COLORS.fault}">${safeXml(l.text)}</text>`,
+      `<text class="fault-label" x="${n2(l.textX)}" y="${n2(ly)}" text-anchor="${l.anchorEnd ? 'end' : 'start'}" fill="${COLORS.fault}"><title>${safeXml(`${l.f.faultId}: ${l.f.summary} on ${l.f.targets.join(', ')}`)}</title>${safeXml(l.text)}</text>`,
     );
   }
   out.push(`<text class="axis-label" x="8" y="${n2(faultLabelTop + 12)}">faults</text>`);
@@ -590,12 +642,13 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
         }
         out.push(`<g class="lane watch-lane" data-watcher="${safeXml(lane.key)}">${parts.join('')}</g>`);
       } else {
-        const placed = placeLabels(notes.map((n) => ({ x: scale.x(n.atMs) + 8, text: truncate(`${n.source}: ${n.text}`, 48), n })), 1);
+        // Notes are never drawn left of their mark: a note's position in time is its meaning.
+        const placed = placeLabels(notes.map((n) => ({ x: scale.x(n.atMs), text: truncate(`${n.source}: ${n.text}`, 48), shortText: truncate(`${n.source}: ${n.text}`, 16), n })), 1, { offset: 8 });
         for (const p of placed) {
           const nx = scale.x(p.n.atMs);
           parts.push(
             `<g class="note"><title>${safeXml(`${formatSeconds(p.n.atMs)} ${p.n.source}: ${p.n.text}`)}</title><path d="M ${n2(nx)} ${n2(top + 2)} L ${n2(nx + 6)} ${n2(mid)} L ${n2(nx)} ${n2(top + L.laneHeight - 2)} L ${n2(nx - 6)} ${n2(mid)} Z" fill="${COLORS.text}"/>${
-              p.text === '' ? '' : `<text x="${n2(p.x)}" y="${n2(mid + 4)}" class="note-label">${safeXml(p.text)}</text>`
+              p.text === '' ? '' : `<text x="${n2(p.textX)}" y="${n2(mid + 4)}" class="note-label">${safeXml(p.text)}</text>`
             }</g>`,
           );
         }
@@ -612,7 +665,7 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
         `<line x1="${lx}" y1="${n2(changeLabelTop + l.row * L.labelRowHeight + 14)}" x2="${lx}" y2="${n2(lanesBottom)}" stroke="${COLORS.leaderLine}" stroke-width="1.3" stroke-dasharray="5 3"/>` +
         (l.text === ''
           ? ''
-          : `<text class="change-label" x="${n2(l.x + 3)}" y="${n2(changeLabelTop + l.row * L.labelRowHeight + 12)}">${safeXml(l.text)}</text>`) +
+          : `<text class="change-label" x="${n2(l.textX)}" y="${n2(changeLabelTop + l.row * L.labelRowHeight + 12)}" text-anchor="${l.anchorEnd ? 'end' : 'start'}">${safeXml(l.text)}</text>`) +
         '</g>',
     );
   }
@@ -728,9 +781,9 @@ export function renderTimelineHtml(input: TimelineInput): string {
     const id = g === undefined ? `<code>${safeXml(v.guaranteeId)}</code>` : `<a href="${safeXml(g.source)}"><code>${safeXml(v.guaranteeId)}</code></a>`;
     return `<tr class="${v.status}"><td class="id">${id}${g === undefined ? '' : `<div class="statement">${safeXml(g.statement)}</div>`}</td><td><span class="badge ${v.status}">${v.status}</span></td><td class="num">${list(v.measured)}</td><td class="num">${list(v.threshold)}</td><td>${safeXml(v.reason)}</td></tr>`;
   });
-  const faultRows = facts.faults.map((f) => {
+  const faultRows = facts.faults.map((f, i) => {
     const e = facts.elections.find((x) => x.faultId === f.faultId);
-    return `<tr><td><code>${safeXml(f.faultId)}</code></td><td>${safeXml(f.summary)}</td><td>${safeXml(f.targets.join(', '))}</td><td class="num">${safeXml(formatSeconds(f.issuedAtMs))}</td><td class="num">${f.healedAtMs === undefined ? '<strong>never healed</strong>' : safeXml(formatSeconds(f.healedAtMs))}${f.healError === undefined ? '' : ` (${safeXml(f.healError)})`}</td><td class="num">${e?.electionMs === undefined ? '–' : `${safeXml(formatValue('electionMs', e.electionMs))} → ${safeXml(e.newLeaderMember ?? '?')}`}</td></tr>`;
+    return `<tr><td>${faultLabel(i)}</td><td><code>${safeXml(f.faultId)}</code></td><td>${safeXml(f.summary)}</td><td>${safeXml(f.targets.join(', '))}</td><td class="num">${safeXml(formatSeconds(f.issuedAtMs))}</td><td class="num">${f.healedAtMs === undefined ? '<strong>never healed</strong>' : safeXml(formatSeconds(f.healedAtMs))}${f.healError === undefined ? '' : ` (${safeXml(f.healError)})`}</td><td class="num">${e?.electionMs === undefined ? '–' : `${safeXml(formatValue('electionMs', e.electionMs))} → ${safeXml(e.newLeaderMember ?? '?')}`}</td></tr>`;
   });
   const changeRows = facts.leaderChanges.map(
     (c) =>
@@ -761,7 +814,7 @@ export function renderTimelineHtml(input: TimelineInput): string {
     legend(history, facts, (n) => (prefix !== '' && n.startsWith(prefix) ? n.slice(prefix.length) : n)),
     renderTimelineSvg(history, facts),
     section('Verdicts', ['Guarantee', 'Verdict', 'Measured', 'Threshold', 'Reason'], verdictRows, 'No guarantee was checked.'),
-    section('Faults', ['Fault', 'What', 'Targets', 'Issued', 'Healed', 'Election after it'], faultRows, 'No fault was injected.'),
+    section('Faults', ['#', 'Fault', 'What', 'Targets', 'Issued', 'Healed', 'Election after it'], faultRows, 'No fault was injected.'),
     section('Leader changes', ['First seen', 'From', 'To', 'Term', 'Seen first by'], changeRows, 'The leader did not change.'),
     section('Availability by phase', ['Probe', 'Phase', 'Success', 'ok / fail / unknown', 'Longest outage'], availRows, 'No phases recorded.'),
     '</main>',
