@@ -24,9 +24,9 @@ import { seededRandom } from '../harness/random.js';
 import { runCommand } from '../harness/runtime/command.js';
 import { runScenario, type Phase } from '../harness/scenario.js';
 import { ETCD_QUORUM_PROBES, PROBE_AIM_INTERVAL_MS } from '../harness/suites/etcd-quorum-suite.js';
+import { flagValue } from './cli-args.js';
 
-const trialsArg = process.argv.indexOf('--trials');
-const trials = trialsArg >= 0 ? Number(process.argv[trialsArg + 1]) : 3;
+const trials = Number(flagValue('trials', '3'));
 const info = JSON.parse(readFileSync(join(config.cacheDir, 'clusters/kube-ha-chaos/state.json'), 'utf8')) as ClusterInfo;
 const cluster = await openCluster(info);
 using etcd = await openEtcdAccess(cluster.controlPlanes);

@@ -39,14 +39,12 @@ import type { EtcdTargets } from '../harness/probes/etcd-targets.js';
 import type { Probe } from '../harness/probes/probe.js';
 import { loadKubeconfig } from '../harness/runtime/kubeconfig.js';
 import { readClusterState } from '../substrate/cluster/cluster-state.js';
+import { flagValue } from './cli-args.js';
 
 const NAMESPACE = 'kube-ha-chaos-probes';
 const WARMUP_MS = 2_000;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
+const arg = flagValue;
 
 /** The cluster may be briefly recreated by someone else's smoke test: wait for it a little. */
 async function waitForCluster(name: string): Promise<ClusterInfo> {
