@@ -82,6 +82,10 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
   for (const p of probes) {
     p.start();
   }
+  // The harness's own CPU while it probes (this process: probes, fault injection, heal checks; not
+  // the docker/kubectl children), recorded per case so every report shows what measuring cost.
+  const cpuAtStart = process.cpuUsage();
+  const wallAtStart = performance.now();
   try {
     for (const phase of phases) {
       const startMs = ctx.clock.nowMs();
@@ -115,6 +119,13 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
     }
   } finally {
     await Promise.allSettled(probes.map((p) => p.stop()));
+    ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'harness', text: harnessCpuNote(process.cpuUsage(cpuAtStart), performance.now() - wallAtStart, probes.length) });
   }
   return { faults };
+}
+
+/** "harness CPU 14.2 % of one core over 312 s with 9 probes" from a process.cpuUsage() difference. */
+export function harnessCpuNote(usage: NodeJS.CpuUsage, wallMs: number, probeCount: number): string {
+  const percent = wallMs <= 0 ? 0 : ((usage.user + usage.system) / 1_000 / wallMs) * 100;
+  return `harness CPU ${percent.toFixed(1)} % of one core over ${(wallMs / 1_000).toFixed(0)} s with ${probeCount} probes`;
 }
