@@ -357,6 +357,11 @@ describe('control-plane-node-loss: the lost node\'s return (CI, 2026-11-30: a pa
     expect(v.measured['workloadLongestOutageAfterReturnMs']).toBeGreaterThan(0);
   });
 
+  it('says so when the stale leader marked nodes NotReady but the workload kept answering (the default run of 2026-12-06)', () => {
+    const nodesOnly = new History(disrupted.entries().filter((e) => !(e.kind === 'op' && e.outcome === 'fail')));
+    expect(N('control-plane-node-loss.return-does-not-disrupt', nodesOnly)).toMatchObject({ status: 'finding', reason: expect.stringMatching(/3 other node\(s\) went NotReady.*the workload kept answering \(\d+ requests after the return\)$/) });
+  });
+
   it('fails the same disturbance when no controller-manager leader was on the returning node: no stale leader explains it', () => {
     // The same run, but kube-controller-manager's lease was held on control-plane1 all along.
     const elsewhere = new History(

@@ -221,7 +221,7 @@ export const checkReturnDoesNotDisrupt: ControlPlaneCheck = (history, g, ctx) =>
       return verdict(
         g.id,
         'finding',
-        `${what}: the returning node's kube-controller-manager still believed it led (another instance took its lease ${ms(handover)} after the node was lost) and acted on a cache as old as the outage before its first renewal failed. client-go leader election has no fencing, so upstream allows this; on this cluster it cost the workload ${ms(outage)} of outage`,
+        `${what}: the returning node's kube-controller-manager still believed it led (another instance took its lease ${ms(handover)} after the node was lost) and acted on a cache as old as the outage before its first renewal failed. client-go leader election has no fencing, so upstream allows this; ${outage > 0 ? `on this cluster it cost the workload ${ms(outage)} of outage` : `the workload kept answering (${requests} requests after the return)`}`,
         { ...measured, controllerManagerHandoverMs: handover },
         limits,
       );
