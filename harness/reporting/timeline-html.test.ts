@@ -184,7 +184,7 @@ describe('fault labels on a long run with many faults (an ha-5cp etcd-quorum run
   // start, long holds in the middle, two faults in the last minute (where end-anchored labels overlapped).
   const members = [1, 2, 3, 4, 5].map((i) => `kube-ha-chaos-control-plane${i === 1 ? '' : i}`);
   const schedule: readonly [string, number, number, string][] = [
-    ['kill-process etcd (SIGKILL) on one follower', 40, 62, members[1]!],
+    ['SIGKILL etcd on one-follower -> kube-ha-chaos-control-plane2', 40, 62, members[1]!],
     ['stop-member (manifest moved away) on one follower', 95, 180, members[2]!],
     ['kill-process etcd (SIGKILL) on leader', 230, 262, members[0]!],
     ['kill-process etcd (SIGKILL) on leader', 300, 340, members[3]!],
@@ -220,7 +220,8 @@ describe('fault labels on a long run with many faults (an ha-5cp etcd-quorum run
   it('labels with room keep their full text', () => {
     const full = labels.filter((l) => l.text.includes('→'));
     expect(full.length).toBeGreaterThanOrEqual(5);
-    expect(full.map((l) => l.text)).toContain('F1 kill-process etcd (SIGKILL) on one follower → control-plane2');
+    // The summary's own target tail (full node names) is not repeated before the short names.
+    expect(full.map((l) => l.text)).toContain('F1 SIGKILL etcd on one-follower → control-plane2');
   });
 
   it('no two labels on one row overlap', () => {

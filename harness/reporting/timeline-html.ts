@@ -358,10 +358,11 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
   };
 
   // ---- label rows above the plot: faults, then leader changes ----
-  // A fault's label is its number (the fault table's "#" column) and what it did; the long fault id
-  // lives in the tooltip and the table, so up to a dozen faults still fit above the plot.
+  // A fault's label is its number (the fault table's "#" column), what it did and the short names of
+  // its targets (the summary's own " -> full names" tail is dropped); the fault id lives in the
+  // tooltip and the table, so up to a dozen faults still fit above the plot.
   const faultLabels = placeLabels(
-    facts.faults.map((f, i) => ({ x: scale.x(f.issuedAtMs), text: truncate(`${faultLabel(i)} ${f.summary} → ${f.targets.map(short).join(', ')}`, 120), shortText: faultLabel(i), f })),
+    facts.faults.map((f, i) => ({ x: scale.x(f.issuedAtMs), text: truncate(`${faultLabel(i)} ${f.summary.replace(/ -> [^>]*$/, '')} → ${f.targets.map(short).join(', ')}`, 120), shortText: faultLabel(i), f })),
     3,
     { endAnchor: true },
   );
