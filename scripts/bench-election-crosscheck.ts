@@ -23,7 +23,7 @@ import { History, type Operation } from '../harness/probes/history.js';
 import { seededRandom } from '../harness/random.js';
 import { runCommand } from '../harness/runtime/command.js';
 import { runScenario, type Phase } from '../harness/scenario.js';
-import { ETCD_QUORUM_PROBES, PROBE_AIM_INTERVAL_MS } from '../harness/suites/etcd-quorum-suite.js';
+import { ETCD_QUORUM_PROBES, ETCD_WRITE_WORKERS_PER_MEMBER, PROBE_AIM_INTERVAL_MS } from '../harness/suites/etcd-quorum-suite.js';
 import { flagValue } from './cli-args.js';
 
 const trials = Number(flagValue('trials', '3'));
@@ -78,7 +78,7 @@ for (let i = 0; i < trials; i++) {
 const pctx = { history, clock };
 // The suite's own probe settings, so the cross-check judges what the suite measures.
 await runScenario(ctx, [
-  etcdWriteProbe(pctx, { targets: etcd, runId, intervalMs: PROBE_AIM_INTERVAL_MS, timeoutMs: ETCD_QUORUM_PROBES.writeTimeoutMs }),
+  etcdWriteProbe(pctx, { targets: etcd, runId, intervalMs: PROBE_AIM_INTERVAL_MS, timeoutMs: ETCD_QUORUM_PROBES.writeTimeoutMs, workersPerMember: ETCD_WRITE_WORKERS_PER_MEMBER }),
   etcdLeaderPoller(pctx, { targets: etcd, intervalMs: PROBE_AIM_INTERVAL_MS }),
 ], phases);
 stopWriter.abort();

@@ -1,10 +1,11 @@
 /**
- * Writes unique keys to every etcd member, one worker per member, so availability and durability
- * can be judged per member (a write via the isolated leader must not be acknowledged, every
- * acknowledged write must survive).
+ * Writes unique keys to every etcd member, through one or more workers per member, so availability
+ * and durability can be judged per member (a write via the isolated leader must not be acknowledged,
+ * every acknowledged write must survive).
  *
- * Keys are `/kube-ha-chaos/probe/<runId>/<member>/<seq>` with value `<seq>`: never reused, so the
- * durability check needs no ordering between writers.
+ * Keys are `/kube-ha-chaos/probe/<runId>/<member>/<seq>` with one worker per member, and
+ * `<member>/w<worker>-<seq>` with several; the value is `<seq>`. Never reused, so the durability
+ * check needs no ordering between writers.
  */
 import { memberWorkersProbe } from './member-workers.js';
 import { failureOf, type Probe, type ProbeContext } from './probe.js';
@@ -25,6 +26,8 @@ export interface EtcdWriteProbeOptions {
   readonly members?: readonly string[];
   /** Probe name in the history; default 'etcd-write' (what the checks select). */
   readonly name?: string;
+  /** Workers per member sharing its rate (see member-workers.ts); default 1. */
+  readonly workersPerMember?: number;
 }
 
 /** Starts nothing until start(); see EtcdWriteProbeOptions. */
@@ -33,8 +36,9 @@ export function etcdWriteProbe(ctx: ProbeContext, opts: EtcdWriteProbeOptions): 
   const intervalMs = opts.intervalMs ?? 90;
   const timeoutMs = opts.timeoutMs ?? 2_000;
   const prefix = probeKeyPrefix(opts.runId);
-  const writeOnce = async (m: MemberClient, seq: number): Promise<void> => {
-    const key = `${prefix}${m.member}/${seq}`;
+  const perMember = opts.workersPerMember ?? 1;
+  const writeOnce = async (m: MemberClient, seq: number, worker: number): Promise<void> => {
+    const key = perMember === 1 ? `${prefix}${m.member}/${seq}` : `${prefix}${m.member}/w${worker}-${seq}`;
     const value = String(seq);
     const invokedAtMs = ctx.clock.nowMs();
     try {
@@ -46,5 +50,5 @@ export function etcdWriteProbe(ctx: ProbeContext, opts: EtcdWriteProbeOptions): 
     }
   };
 
-  return memberWorkersProbe(ctx, { name, targets: opts.targets, ...(opts.members === undefined ? {} : { members: opts.members }), intervalMs, timeoutMs, task: writeOnce });
+  return memberWorkersProbe(ctx, { name, targets: opts.targets, ...(opts.members === undefined ? {} : { members: opts.members }), intervalMs, timeoutMs, workersPerMember: perMember, task: writeOnce });
 }

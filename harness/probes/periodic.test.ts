@@ -20,13 +20,14 @@ function fakeTime() {
 }
 
 /** Runs a worker until `n` tasks have started; returns their start times. */
-async function run(n: number, intervalMs: number, durationMs: (seq: number) => number): Promise<number[]> {
+async function run(n: number, intervalMs: number, durationMs: (seq: number) => number, startDelayMs = 0): Promise<number[]> {
   const time = fakeTime();
   const starts: number[] = [];
   let stop: () => Promise<void> = async () => undefined;
   const done = new Promise<void>((resolve) => {
     const w = startPeriodic({
       intervalMs,
+      startDelayMs,
       clock: time.clock,
       sleep: time.sleep,
       onError: (e) => {
@@ -98,6 +99,12 @@ describe('startPeriodic', () => {
     const after = started;
     await new Promise((r) => setTimeout(r, 30));
     expect(started).toBe(after);
+  });
+
+  it('a phase-shifted worker (the second of three sharing 12.5 Hz) starts one interval late and keeps its own grid', async () => {
+    expect(await run(3, 240, () => 10, 80)).toEqual([80, 320, 560]);
+    // A hung task blinds only its own worker: this one overruns to 250 ms and then goes at once.
+    expect(await run(3, 240, (seq) => (seq === 0 ? 250 : 10), 160)).toEqual([160, 410, 650]);
   });
 
   it('refuses a non-positive interval', () => {

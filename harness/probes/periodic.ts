@@ -26,6 +26,8 @@ export interface PeriodicOptions {
    */
   readonly task: (seq: number) => Promise<void>;
   readonly onError: (err: unknown) => void;
+  /** Wait this long before the first task (phase offset between workers sharing a rate); default 0. */
+  readonly startDelayMs?: number;
   /** How to wait; defaults to node:timers/promises. Tests pass one that advances a fake clock. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -38,7 +40,7 @@ const realSleep = async (ms: number, signal: AbortSignal): Promise<void> => {
   }
 };
 
-/** Starts a fixed-rate worker; the first task runs immediately. */
+/** Starts a fixed-rate worker; the first task runs after `startDelayMs` (immediately by default). */
 export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
   if (!(opts.intervalMs > 0)) {
     throw new Error(`intervalMs must be > 0, got ${opts.intervalMs}`);
@@ -48,6 +50,9 @@ export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
   let stopped = false;
   const loop = async (): Promise<void> => {
     let seq = 0;
+    if ((opts.startDelayMs ?? 0) > 0) {
+      await wait(opts.startDelayMs ?? 0, abort.signal);
+    }
     let nextStartMs = opts.clock.nowMs();
     while (!stopped) {
       try {

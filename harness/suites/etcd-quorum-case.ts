@@ -20,7 +20,7 @@ import { deleteConfigMaps } from '../runtime/kube-api.js';
 import { loadKubeconfig } from '../runtime/kubeconfig.js';
 import { runScenario, type Phase, type ScenarioResult } from '../scenario.js';
 import type { CaseRecorder } from '../suite-session.js';
-import { ETCD_QUORUM_PROBES, PROBE_AIM_INTERVAL_MS, type EtcdQuorumSuite } from './etcd-quorum-suite.js';
+import { ETCD_QUORUM_PROBES, ETCD_WRITE_WORKERS_PER_MEMBER, PROBE_AIM_INTERVAL_MS, type EtcdQuorumSuite } from './etcd-quorum-suite.js';
 
 export const PROBE_NAMESPACE = 'kube-ha-chaos-probes';
 
@@ -53,7 +53,7 @@ export async function runEtcdQuorumCase(
   const targets = session.etcd;
   const creds = loadKubeconfig(session.cluster.info.kubeconfig);
   const probes: Probe[] = [
-    etcdWriteProbe(ctx, { targets, runId: keyRun, intervalMs: PROBE_AIM_INTERVAL_MS, timeoutMs: ETCD_QUORUM_PROBES.writeTimeoutMs }),
+    etcdWriteProbe(ctx, { targets, runId: keyRun, intervalMs: PROBE_AIM_INTERVAL_MS, timeoutMs: ETCD_QUORUM_PROBES.writeTimeoutMs, workersPerMember: ETCD_WRITE_WORKERS_PER_MEMBER }),
     etcdLeaderPoller(ctx, { targets, intervalMs: PROBE_AIM_INTERVAL_MS }),
     etcdWatchProbe(ctx, { targets, runId: keyRun }),
     apiWriteProbe(ctx, { creds, runId: keyRun, namespace: PROBE_NAMESPACE, intervalMs: 100 }),

@@ -24,6 +24,14 @@ import { timingsFor, type Timings } from './profile.js';
 // within 69 ms over 5 leader kills on a loaded ha-5cp (2026-11-30). Healthy writes there took p50
 // 10-20 ms, p99 115-180 ms, at most 284 ms: about 1 in 5,900 goes over 250 ms and is recorded
 // `unknown` (never `fail`), which no availability bound notices at that rate.
+/**
+ * Write workers per member, sharing its 12.5 Hz (each at 240 ms, 80 ms apart). With one worker a
+ * write hung on the dead leader hid every success until its 250 ms deadline: the cross-check of
+ * 2026-12-06 saw "first write after the kill" 276 ms later than the independent writer. With three,
+ * the oldest hung write times out at most ~90 ms after the election and its worker writes at once.
+ */
+export const ETCD_WRITE_WORKERS_PER_MEMBER = 3;
+
 export const ETCD_QUORUM_PROBES: ProbeSettings = { pollIntervalMs: 100, writeIntervalMs: 100, writeTimeoutMs: 250 };
 
 /**
