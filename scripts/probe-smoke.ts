@@ -44,8 +44,6 @@ import { flagValue } from './cli-args.js';
 const NAMESPACE = 'kube-ha-chaos-probes';
 const WARMUP_MS = 2_000;
 
-const arg = flagValue;
-
 /** The cluster may be briefly recreated by someone else's smoke test: wait for it a little. */
 async function waitForCluster(name: string): Promise<ClusterInfo> {
   for (let attempt = 0; attempt < 12; attempt++) {
@@ -116,9 +114,9 @@ function pad(s: string | number, n: number): string {
 }
 
 async function main(): Promise<number> {
-  const clusterName = arg('cluster', 'kube-ha-chaos');
-  const seconds = Number(arg('seconds', '15'));
-  const selected = new Set(arg('probes', 'write,read,poller,watch,api,direct,metrics').split(','));
+  const clusterName = flagValue('cluster', 'kube-ha-chaos');
+  const seconds = Number(flagValue('seconds', '15'));
+  const selected = new Set(flagValue('probes', 'write,read,poller,watch,api,direct,metrics').split(','));
   const info = await waitForCluster(clusterName);
   const cluster = await openCluster(info);
   using access = await openEtcdAccess(cluster.controlPlanes);

@@ -13,8 +13,6 @@
  */
 export type VerdictStatus = 'pass' | 'finding' | 'fail' | 'inconclusive';
 
-/** Every status, in the order reports list their counts. */
-export const VERDICT_STATUSES: readonly VerdictStatus[] = ['pass', 'finding', 'fail', 'inconclusive'];
 
 /** One guarantee's verdict, with the numbers behind it. */
 export interface Verdict {
@@ -122,8 +120,13 @@ export function countVerdicts(verdicts: readonly Verdict[]): Readonly<Record<Ver
   return counts;
 }
 
+/** "1 finding", "2 findings": every report words the count the same way. */
+export function findingCount(n: number): string {
+  return `${n} finding${n === 1 ? '' : 's'}`;
+}
+
 /** The verdict counts in one line, e.g. "41 pass, 1 finding, 0 fail, 0 inconclusive" (finding only when there is one). */
 export function describeCounts(verdicts: readonly Verdict[]): string {
   const c = countVerdicts(verdicts);
-  return `${c.pass} pass${c.finding > 0 ? `, ${c.finding} finding${c.finding === 1 ? '' : 's'}` : ''}, ${c.fail} fail, ${c.inconclusive} inconclusive`;
+  return `${c.pass} pass${c.finding > 0 ? `, ${findingCount(c.finding)}` : ''}, ${c.fail} fail, ${c.inconclusive} inconclusive`;
 }

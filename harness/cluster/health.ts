@@ -35,19 +35,20 @@ export interface HealthCheckOptions {
  */
 export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAccess, opts: HealthCheckOptions = {}): Promise<HealthReport> {
   const problems: string[] = [];
+  // Stages in the order they run; a stage that throws is a problem named after it.
   const stages: [string, () => Promise<void>][] = [];
-  const guard = (what: string, work: () => Promise<void>): void => {
+  const stage = (what: string, work: () => Promise<void>): void => {
     stages.push([what, work]);
   };
   let leader: string | undefined;
-  guard('containers', async () => {
+  stage('containers', async () => {
     for (const c of await kindContainers(cluster.info.name)) {
       if (c.state !== 'running') {
         problems.push(`container ${c.name} is ${c.state}`);
       }
     }
   });
-  guard('control-plane processes', async () => {
+  stage('control-plane processes', async () => {
     for (const node of cluster.controlPlanes) {
       const facts = await readNodeFacts(node);
       for (const p of CONTROL_PLANE_COMPONENTS) {
@@ -67,7 +68,7 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       }
     }
   });
-  guard('load balancer backends', async () => {
+  stage('load balancer backends', async () => {
     const states = await readBackendStates((await inspectContainer(cluster.loadBalancer)).ipv4);
     for (const s of states) {
       if (s.status !== 'UP') {
@@ -75,7 +76,7 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       }
     }
   });
-  guard('etcd', async () => {
+  stage('etcd', async () => {
     const view = await readEtcdView(cluster.info.etcdctlBinary, access, 8_000);
     if (view.members.length !== cluster.controlPlanes.length) {
       problems.push(`etcd has ${view.members.length} members, expected ${cluster.controlPlanes.length}`);
@@ -94,13 +95,13 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       leader = view.members.find((m) => m.id === leaderId)?.name;
     }
   });
-  guard('API through the load balancer', async () => {
+  stage('API through the load balancer', async () => {
     const r = await kubectl(cluster.kubectl, ['get', '--raw', '/readyz'], { timeoutMs: 10_000 });
     if (r.stdout.trim() !== 'ok') {
       problems.push(`/readyz answered ${r.stdout.trim()}`);
     }
   });
-  guard('control-plane static pods', async () => {
+  stage('control-plane static pods', async () => {
     // A process can exist while its container is failing its probes (e.g. an apiserver the kubelet is
     // about to restart after a long etcd outage); the kubelet's readiness view catches that.
     const pods = await kubectlJson<{ items: { metadata: { name: string }; status: { containerStatuses?: { ready: boolean }[] } }[] }>(
@@ -116,7 +117,7 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       }
     }
   });
-  guard('nodes', async () => {
+  stage('nodes', async () => {
     const nodes = await kubectlJson<{ items: { metadata: { name: string }; status: { conditions: { type: string; status: string }[] } }[] }>(
       cluster.kubectl, ['get', 'nodes'], 10_000,
     );

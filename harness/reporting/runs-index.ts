@@ -3,7 +3,7 @@
  * section that gathers every finding across runs. A finding never fails a run, so without this list a
  * hazard seen once a week in a nightly job would sit unnoticed inside one report among many.
  */
-import type { Verdict, VerdictStatus } from '../checks/verdict.js';
+import { findingCount, type Verdict, type VerdictStatus } from '../checks/verdict.js';
 import { safeXml } from './format.js';
 
 /** What the index needs from one suite's run.json. */
@@ -24,7 +24,7 @@ export function renderRunsIndex(runs: readonly IndexedSuiteRun[]): string {
   const link = (r: IndexedSuiteRun): string => `<a href="${safeXml(`${r.runId}/${r.suite}/timeline.html`)}">${safeXml(r.suite)}</a>`;
   const rows = sorted.map((r) => {
     const findings = count(r, 'finding');
-    return `<tr class="${safeXml(r.overall)}"><td>${safeXml(r.runId)}</td><td>${link(r)}</td><td>${safeXml(r.topology)}</td><td>${safeXml(r.overall.toUpperCase())}</td><td>${count(r, 'pass')} pass, ${findings > 0 ? `<b class="finding">${findings} finding${findings === 1 ? '' : 's'}</b>, ` : ''}${count(r, 'fail')} fail, ${count(r, 'inconclusive')} inconclusive</td></tr>`;
+    return `<tr class="${safeXml(r.overall)}"><td>${safeXml(r.runId)}</td><td>${link(r)}</td><td>${safeXml(r.topology)}</td><td>${safeXml(r.overall.toUpperCase())}</td><td>${count(r, 'pass')} pass, ${findings > 0 ? `<b class="finding">${findingCount(findings)}</b>, ` : ''}${count(r, 'fail')} fail, ${count(r, 'inconclusive')} inconclusive</td></tr>`;
   });
   const findingRows = sorted.flatMap((r) =>
     r.verdicts

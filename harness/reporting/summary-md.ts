@@ -3,7 +3,7 @@
  * availability per phase, for a person reading the report directory or a CI job summary.
  */
 import type { History } from '../probes/history.js';
-import { mergeVerdicts, type Verdict } from '../checks/verdict.js';
+import { countVerdicts, findingCount, mergeVerdicts, type Verdict } from '../checks/verdict.js';
 import { escapeMarkdownCell as cell, formatRecord, formatSeconds, formatValue } from './format.js';
 import type { GuaranteeInfo, RunMeta } from './report-types.js';
 import { runFacts } from './run-facts.js';
@@ -27,13 +27,14 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
   const { meta, verdicts, history } = input;
   const facts = runFacts(history);
   const info = new Map((input.guarantees ?? []).map((g) => [g.id, g]));
-  const count = (s: Verdict['status']): number => verdicts.filter((v) => v.status === s).length;
+  const counts = countVerdicts(verdicts);
+  const count = (s: Verdict['status']): number => counts[s];
   const memberOf = (id: string, member: string | undefined): string => member ?? id;
   const out: string[] = [
     `# ${cell(meta.title ?? 'kube-ha-chaos run')}: ${BADGE[mergeVerdicts(verdicts)]}`,
     '',
     `Run \`${cell(meta.runId)}\`${meta.topology === undefined ? '' : ` on ${cell(meta.topology)}`}${meta.seed === undefined ? '' : `, seed ${cell(String(meta.seed))}`}${meta.startedAtIso === undefined ? '' : `, started ${cell(meta.startedAtIso)}`}.`,
-    `${count('pass')} passed, ${count('finding') === 0 ? '' : `${count('finding')} finding${count('finding') === 1 ? '' : 's'} (hazards upstream allows, observed), `}${count('fail')} failed, ${count('inconclusive')} inconclusive; history spans ${formatSeconds(facts.startMs)} to ${formatSeconds(facts.endMs)}.`,
+    `${count('pass')} passed, ${count('finding') === 0 ? '' : `${findingCount(count('finding'))} (hazards upstream allows, observed), `}${count('fail')} failed, ${count('inconclusive')} inconclusive; history spans ${formatSeconds(facts.startMs)} to ${formatSeconds(facts.endMs)}.`,
   ];
   if (meta.versions !== undefined && Object.keys(meta.versions).length > 0) {
     out.push('', `Versions: ${Object.entries(meta.versions).map(([k, v]) => `${cell(k)} ${cell(v)}`).join(', ')}.`);

@@ -13,7 +13,7 @@
  */
 import type { History, LeaderObservation, Operation, Outcome, PollerKind, StatusErrorObservation } from '../probes/history.js';
 import { holderNode } from '../checks/lease-holders.js';
-import { countVerdicts, mergeVerdicts, type Verdict } from '../checks/verdict.js';
+import { countVerdicts, findingCount, mergeVerdicts, type Verdict } from '../checks/verdict.js';
 import { NO_LEADER } from '../checks/election.js';
 import { formatSeconds, formatValue, safeXml, truncate } from './format.js';
 import type { GuaranteeInfo, RunMeta } from './report-types.js';
@@ -765,7 +765,7 @@ export function renderTimelineHtml(input: TimelineInput): string {
   const overall = mergeVerdicts(verdicts);
   const findings = countVerdicts(verdicts).finding;
   // The overall badge judges promises; findings (hazards upstream allows) get their own badge beside it.
-  const findingBadge = findings === 0 ? '' : ` <span class="badge finding">${findings} finding${findings === 1 ? '' : 's'}</span>`;
+  const findingBadge = findings === 0 ? '' : ` <span class="badge finding">${findingCount(findings)}</span>`;
   const info = new Map((input.guarantees ?? []).map((g) => [g.id, g]));
   const title = meta.title ?? 'kube-ha-chaos run';
   const metaBits = [
@@ -805,7 +805,7 @@ export function renderTimelineHtml(input: TimelineInput): string {
     // Nothing may be fetched: the report must open offline and cannot phone home.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/>`,
     '<meta name="viewport" content="width=1400"/>',
-    `<title>${safeXml(`${title}: ${overall}${findings === 0 ? '' : `, ${findings} finding${findings === 1 ? '' : 's'}`}`)}</title>`,
+    `<title>${safeXml(`${title}: ${overall}${findings === 0 ? '' : `, ${findingCount(findings)}`}`)}</title>`,
     `<style>${CSS}</style>`,
     '</head>',
     '<body>',
