@@ -162,7 +162,7 @@ async function main(): Promise<number> {
     );
   }
   if (want('metrics')) {
-    chosen.push(etcdMetricsProbe(ctx, { members: cluster.controlPlanes }));
+    chosen.push(etcdMetricsProbe(ctx, { targets: access }));
   }
   const probes = new ProbeSet(chosen);
   await waitForHealthy(access, creds, apiservers);

@@ -7,6 +7,7 @@ import {
   longestOutage,
   outages,
   probeRate,
+  timeAvailability,
   timeToFirstSuccess,
 } from './availability.js';
 import { leaderKillHistory, LEADER_KILL_DEFAULTS } from '../testing/sample-histories.js';
@@ -122,6 +123,67 @@ describe('outages', () => {
     expect(longestOutage(ops, { startMs: 8_000, endMs: 8_500 })).toMatchObject({ startMs: 5_000, endMs: 9_010 });
     expect(longestOutage(ops, { startMs: 9_500, endMs: 10_000 })).toBeUndefined();
     expect(longestOutage([op(0, 1, 'ok')])).toBeUndefined();
+  });
+});
+
+/**
+ * One member written by `workers` workers sharing 12.5 Hz (each every 80 x workers ms, phase-shifted
+ * 80 ms; one request in flight per worker, as the probe runs them), 20 ms latency, over 30 s. A host
+ * stall from 10 000 to 11 000 ms times out every write invoked in it (each after 250 ms); worker 0's
+ * first write after 20 000 ms also times out alone.
+ */
+function stalledMember(workers: number): Operation[] {
+  const ops: Operation[] = [];
+  const period = 80 * workers;
+  for (let w = 0; w < workers; w++) {
+    let lonePending = true;
+    for (let t = w * 80; t < 30_000; ) {
+      const stalled = t >= 10_000 && t < 11_000;
+      const lone: boolean = w === 0 && lonePending && t >= 20_000;
+      if (stalled || lone) {
+        lonePending = lonePending && !lone;
+        ops.push(op(t, t + 250, 'unknown'));
+        t = Math.max(t + period, t + 250);
+      } else {
+        ops.push(op(t, t + 20, 'ok'));
+        t += period;
+      }
+    }
+  }
+  return ops;
+}
+
+describe('timeAvailability', () => {
+  const window = { startMs: 0, endMs: 30_000 };
+
+  it('charges a stall its duration, whether 1 or 3 workers had requests in flight', () => {
+    const one = timeAvailability(stalledMember(1), window);
+    const three = timeAvailability(stalledMember(3), window);
+    const lost = (ops: Operation[]): number => availabilityStats(ops, window).unknownCount;
+    // Per request, three workers lose about three times as many writes to the same stall (each
+    // worker has one in flight), at the same request rate: that is what made the per-request
+    // ratio three times as sensitive.
+    expect(lost(stalledMember(1))).toBe(5);
+    expect(lost(stalledMember(3))).toBe(13);
+    // In time, the stall costs ~1 s either way (first timed-out invocation -> next success completes).
+    expect(one?.downMs).toBeGreaterThan(1_000);
+    expect(three?.downMs).toBeGreaterThan(1_000);
+    // The lone slow write costs its whole deadline with one worker (nothing else asks meanwhile) and
+    // about one 80 ms phase with three (another worker succeeds next): more workers never look worse.
+    expect(three!.downMs).toBeLessThanOrEqual(one!.downMs);
+    expect(one!.downMs - three!.downMs).toBeLessThan(250);
+    expect(three!.ratio).toBeCloseTo(1 - three!.downMs / 30_000, 9);
+  });
+
+  it('clips outages to the window and counts one still open at the end up to the window end', () => {
+    const ops = [op(0, 5, 'ok'), op(100, 105, 'ok'), op(200, 450, 'unknown'), op(300, 301, 'fail')];
+    expect(timeAvailability(ops, { startMs: 0, endMs: 1_000 })?.downMs).toBe(800);
+    expect(timeAvailability(ops, { startMs: 0, endMs: 1_000 })?.ratio).toBeCloseTo(0.2, 9);
+    expect(timeAvailability(ops, { startMs: 250, endMs: 1_000 })?.downMs).toBe(750);
+  });
+
+  it('is undefined for a window without operations', () => {
+    expect(timeAvailability([op(0, 5, 'ok')], { startMs: 100, endMs: 200 })).toBeUndefined();
   });
 });
 

@@ -139,6 +139,36 @@ export function longestOutage(ops: readonly Operation[], window?: TimeWindow): O
   return longest;
 }
 
+/** How much of a window the probe saw the service answering. */
+export interface TimeAvailability {
+  /** 1 - downMs / window length. */
+  readonly ratio: number;
+  /** Time inside the window covered by outages. */
+  readonly downMs: number;
+}
+
+/**
+ * Time availability: the fraction of the window not covered by an outage (`outages`, clipped to the
+ * window; one still open when the operations ran out counts up to the window's end).
+ *
+ * Unlike a per-request success ratio it does not depend on how many requests were in flight: a host
+ * stall that times out every request costs its duration whether 5 or 15 requests were waiting, and
+ * a lone slow request among several workers costs only the time until the next one succeeded.
+ * Undefined when no operation was invoked in the window.
+ */
+export function timeAvailability(ops: readonly Operation[], window: TimeWindow): TimeAvailability | undefined {
+  const length = window.endMs - window.startMs;
+  if (length <= 0 || invokedIn(ops, window).length === 0) {
+    return undefined;
+  }
+  let downMs = 0;
+  for (const o of outages(ops)) {
+    const end = o.ended ? o.endMs : Math.max(o.endMs, window.endMs);
+    downMs += Math.max(0, Math.min(end, window.endMs) - Math.max(o.startMs, window.startMs));
+  }
+  return { ratio: Math.max(0, 1 - downMs / length), downMs };
+}
+
 /**
  * Milliseconds from `instantMs` to the completion of the first ok operation INVOKED at or after it.
  * Requests already in flight at the instant are ignored: a write sent to the old leader just before a

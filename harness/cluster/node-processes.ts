@@ -31,14 +31,60 @@ export async function signalProcess(node: string, name: string, signal: 'KILL' |
   return r.exitCode === 0;
 }
 
-/** One-letter process state from /proc/<pid>/stat (R, S, D, T = stopped, Z, ...), or undefined if gone. */
-export async function processState(node: string, pid: number): Promise<string | undefined> {
-  const r = await execInContainer(node, ['cat', `/proc/${pid}/stat`], { timeoutMs: EXEC_TIMEOUT_MS, okExitCodes: [0, 1] });
-  if (r.exitCode !== 0) {
-    return undefined;
+/**
+ * Waits INSIDE the node: one `docker exec` running a shell loop, instead of one exec per poll from
+ * the host. Each exec costs ~60 ms of host CPU (docker CLI, dockerd, runc; measured 2026-12-06), so
+ * polling a 9 s static-pod stop every 100 ms cost a third of a core on a 2-core machine while the
+ * probes were measuring the cluster it starved. The loop is bounded by coreutils `timeout` inside
+ * the node, so nothing is left running there if the harness gives up first.
+ *
+ * `script` runs as `sh -c script wait <args...>`; it exits 0 when the condition holds (its stdout is
+ * returned, trimmed). Throws, naming `what`, when the deadline (performance.now() based) passes.
+ */
+export async function waitInNode(node: string, script: string, args: readonly string[], deadlineMs: number, what: string): Promise<string> {
+  const remainingMs = Math.max(0, deadlineMs - performance.now());
+  const seconds = Math.max(1, Math.ceil(remainingMs / 1_000));
+  const r = await execInContainer(node, ['timeout', String(seconds), 'sh', '-c', script, 'wait', ...args], {
+    timeoutMs: seconds * 1_000 + EXEC_TIMEOUT_MS,
+    okExitCodes: [0, 124],
+  });
+  if (r.exitCode === 124) {
+    throw new Error(`timed out after ${seconds} s waiting until ${what} (on ${node})`);
   }
-  // "pid (comm) S ..." — comm may hold spaces, so take the field after the last ')'.
-  return r.stdout.slice(r.stdout.lastIndexOf(')') + 2, r.stdout.lastIndexOf(')') + 3) || undefined;
+  return r.stdout.trim();
+}
+
+// The loops poll at 50-200 ms; each iteration is a builtin test or one pgrep (a few ms of CPU in
+// the node). A zombie counts as gone: it has exited, only its parent has not reaped it yet.
+const PID_GONE = 'while [ -e /proc/$1 ] && ! grep -q "^State:[[:space:]]*Z" /proc/$1/status 2>/dev/null; do sleep 0.05; done';
+const NONE_RUNNING = 'while pgrep -x "$1" >/dev/null; do sleep 0.1; done';
+const ONE_NEW_PID = 'while :; do p=$(pgrep -x "$1"); if [ -n "$p" ] && [ "$(echo $p | wc -w)" -eq 1 ] && [ "$p" != "$2" ]; then echo "$p"; exit 0; fi; sleep 0.2; done';
+const STATE_IS = 'while [ "$(sed "s/.*) //" /proc/$1/stat 2>/dev/null | cut -c1)" != "$2" ]; do sleep 0.05; done';
+const STATE_IS_NOT = 'while [ "$(sed "s/.*) //" /proc/$1/stat 2>/dev/null | cut -c1)" = "$2" ]; do sleep 0.05; done';
+
+/** Until process `pid` has exited. */
+export async function waitForPidGone(node: string, pid: number, deadlineMs: number, what: string): Promise<void> {
+  await waitInNode(node, PID_GONE, [String(pid)], deadlineMs, what);
+}
+
+/** Until no process named exactly `name` runs. */
+export async function waitForNoProcess(node: string, name: string, deadlineMs: number, what: string): Promise<void> {
+  await waitInNode(node, NONE_RUNNING, [commName(name)], deadlineMs, what);
+}
+
+/** Until exactly one process named `name` runs and its PID is not `oldPid`; returns the new PID. */
+export async function waitForNewPid(node: string, name: string, oldPid: number, deadlineMs: number, what: string): Promise<number> {
+  const out = await waitInNode(node, ONE_NEW_PID, [commName(name), String(oldPid)], deadlineMs, what);
+  const pid = Number(out);
+  if (!Number.isInteger(pid) || pid <= 0) {
+    throw new Error(`waiting until ${what} on ${node}: expected a PID, got ${JSON.stringify(out)}`);
+  }
+  return pid;
+}
+
+/** Until process `pid` is (or, with `not`, is no longer) in one-letter state `state` (T = stopped). */
+export async function waitForProcessState(node: string, pid: number, state: string, deadlineMs: number, what: string, opts: { not?: boolean } = {}): Promise<void> {
+  await waitInNode(node, opts.not ? STATE_IS_NOT : STATE_IS, [String(pid), state], deadlineMs, what);
 }
 
 export async function moveFile(node: string, from: string, to: string): Promise<void> {

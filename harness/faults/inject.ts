@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { docker, inspectContainer, type ContainerState } from '../runtime/docker.js';
 import {
-  HELD_MANIFEST_DIR, MANIFEST_DIR, fileExists, moveFile, pidsOf, processState, signalProcess,
+  HELD_MANIFEST_DIR, MANIFEST_DIR, fileExists, moveFile, pidsOf, signalProcess,
+  waitForNewPid, waitForNoProcess, waitForPidGone, waitForProcessState,
 } from '../cluster/node-processes.js';
 import { chainExists, chainRules, isolateFromPeers, removeChain } from '../cluster/node-iptables.js';
 import { resolveSelector, type MembershipView } from '../targets/select.js';
@@ -31,12 +32,7 @@ function waitForRestart(before: ReadonlyMap<string, number>, program: string): F
   return async (deadline) => {
     const evidence: Record<string, string> = {};
     for (const [node, oldPid] of before) {
-      let now: number | undefined;
-      await waitUntil(async () => {
-        const pids = await pidsOf(node, program);
-        now = pids.find((p) => p !== oldPid);
-        return pids.length === 1 && now !== undefined;
-      }, deadline, `${program} runs again on ${node} with a new PID`, 200);
+      const now = await waitForNewPid(node, program, oldPid, deadline, `${program} runs again with a new PID`);
       evidence[node] = `${program} pid ${oldPid} -> ${now}`;
     }
     return evidence;
@@ -65,9 +61,7 @@ async function apply(
       issued();
       await Promise.all(targets.map((n) => signalProcess(n, spec.process, spec.signal === 'SIGKILL' ? 'KILL' : 'TERM')));
       // In effect once the old process is gone (SIGKILL: at once; SIGTERM: after a graceful exit).
-      for (const [n, pid] of before) {
-        await waitUntil(async () => !(await pidsOf(n, spec.process)).includes(pid), deadline, `${spec.process} pid ${pid} exits on ${n}`, 50);
-      }
+      await Promise.all([...before].map(([n, pid]) => waitForPidGone(n, pid, deadline, `${spec.process} pid ${pid} exits`)));
       return {
         evidence: Object.fromEntries([...before].map(([n, p]) => [n, `${spec.process} pid ${p} ${spec.signal}`])),
         behaviour: { undo: async () => {}, verify: waitForRestart(before, spec.process) },
@@ -84,9 +78,7 @@ async function apply(
       issued();
       await Promise.all(targets.map((n) => moveFile(n, `${MANIFEST_DIR}/${file}`, `${HELD_MANIFEST_DIR}/${file}`)));
       // The kubelet sees the manifest go (inotify) and stops the pod: in effect once the process is gone.
-      for (const n of targets) {
-        await waitUntil(async () => (await pidsOf(n, spec.component)).length === 0, deadline, `${spec.component} stops on ${n}`, 100);
-      }
+      await Promise.all(targets.map((n) => waitForNoProcess(n, spec.component, deadline, `${spec.component} stops`)));
       return {
         evidence: Object.fromEntries([...before].map(([n, p]) => [n, `${spec.component} pid ${p} stopped by the kubelet`])),
         behaviour: {
@@ -109,9 +101,7 @@ async function apply(
       journalHeal(targets.map((n): HealStep => ({ kind: 'signal', node: n, process: spec.process, signal: 'CONT' })));
       issued();
       await Promise.all(targets.map((n) => signalProcess(n, spec.process, 'STOP')));
-      for (const [n, pid] of before) {
-        await waitUntil(async () => (await processState(n, pid)) === 'T', deadline, `${spec.process} pid ${pid} is stopped on ${n}`, 50);
-      }
+      await Promise.all([...before].map(([n, pid]) => waitForProcessState(n, pid, 'T', deadline, `${spec.process} pid ${pid} is stopped`)));
       return {
         evidence: Object.fromEntries([...before].map(([n, p]) => [n, `${spec.process} pid ${p} SIGSTOP`])),
         behaviour: {
@@ -123,7 +113,7 @@ async function apply(
           verify: async (dl) => {
             const evidence: Record<string, string> = {};
             for (const [n, pid] of before) {
-              await waitUntil(async () => (await processState(n, pid)) !== 'T', dl, `${spec.process} pid ${pid} runs again on ${n}`);
+              await waitForProcessState(n, pid, 'T', dl, `${spec.process} pid ${pid} runs again`, { not: true });
               evidence[n] = `${spec.process} pid ${pid} SIGCONT (same process resumed)`;
             }
             return evidence;

@@ -1,8 +1,22 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { activeEntries, FaultJournal, type JournalEntry } from './journal.js';
+
+const tempDirs: string[] = [];
+/** A fresh temp dir, removed after each test. */
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of tempDirs.splice(0)) {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
 
 const entry = (faultId: string): JournalEntry => ({
   faultId,
@@ -16,7 +30,7 @@ const entry = (faultId: string): JournalEntry => ({
 
 describe('FaultJournal', () => {
   it('keeps what was added and not removed, across re-opening', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'active.jsonl');
+    const path = join(tempDir('journal-'), 'active.jsonl');
     const j = new FaultJournal(path);
     j.add(entry('f1'));
     j.add(entry('f2'));

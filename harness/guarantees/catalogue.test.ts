@@ -186,8 +186,9 @@ describe('verdicts on a simulated follower loss', () => {
   it('passes: writes through the surviving members carry on, with no election', () => {
     const v = judge('etcd-quorum.follower-loss-keeps-writes', followerLossHistory());
     expect(v.status).toBe('pass');
-    expect(v.measured).toMatchObject({ writeSuccessRatio: 1, leaderChangesDuringFault: 0 });
-    expect(v.threshold['maxFollowerLossOutageMs']).toBe(1_100);
+    expect(v.measured).toMatchObject({ writeTimeAvailability: 1, writeRequestSuccessRatio: 1, leaderChangesDuringFault: 0 });
+    // election timeout 1000 + write interval 100 + scheduling 500
+    expect(v.threshold['maxFollowerLossOutageMs']).toBe(1_600);
     expect(judge('etcd-quorum.leader-loss-elects-new-leader', followerLossHistory()).status).toBe('inconclusive');
   });
 
@@ -195,7 +196,14 @@ describe('verdicts on a simulated follower loss', () => {
     const v = judge('etcd-quorum.follower-loss-keeps-writes', followerLossHistory({ flakyEvery: 2 }));
     expect(v.status).toBe('fail');
     expect(v.measured['longestWriteOutageMs']).toBeLessThan(v.threshold['maxFollowerLossOutageMs'] ?? 0);
-    expect(v.reason).toMatch(/only \d+\.\d% of writes through surviving members succeeded/);
+    expect(v.reason).toMatch(/surviving member ha-3cp-control-plane\d? were answered only \d+\.\d% of the time/);
+  });
+
+  it('fails on an election while only a follower is down, even with no write gap', () => {
+    const v = judge('etcd-quorum.follower-loss-keeps-writes', followerLossHistory({ spuriousElectionAtMs: 13_000 }));
+    expect(v.status).toBe('fail');
+    expect(v.measured['longestWriteOutageMs']).toBe(0);
+    expect(v.reason).toMatch(/leader changed 1 time\(s\) while only a follower was down/);
   });
 });
 

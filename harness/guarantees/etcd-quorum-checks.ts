@@ -15,6 +15,7 @@ import {
   availabilityStats,
   longestOutage,
   probeRate,
+  timeAvailability,
   timeToFirstSuccess,
   type TimeWindow,
 } from '../checks/availability.js';
@@ -225,22 +226,37 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
       },
       () => {
         const maxOutage = threshold(g, maxOutageName);
-        let worstOutage = 0;
-        let worstRatio = 1;
-        let worstFloor = 1;
+        // Judged per surviving member ("the other members keep accepting writes"), in time rather
+        // than per request: a member that stopped answering while the others carried on is caught,
+        // and the ratio does not grow with the number of write workers (see timeAvailability).
+        let worst = { outageMs: 0, outageMember: '', ratio: 1, ratioMember: '', floor: 1 };
+        let requestRatio = 1;
         let apiWorstOutage = 0;
         let apiWorstRatio = 1;
         let changes = 0;
         for (const f of history.faultWindows()) {
           const w = outerWindow(f, history);
           const writes = history.operations({ probe: ctx.names.etcdWrite, excludeTargets: f.targets });
-          const stats = availabilityStats(writes, w);
-          if (stats.successRatio === undefined) {
+          const members = [...new Set(writes.map((o) => o.target))].sort();
+          const floor = derivedMinRatio(maxOutage, w, ctx.allowances.ratioSlack);
+          for (const m of members) {
+            const own = writes.filter((o) => o.target === m);
+            const avail = timeAvailability(own, w);
+            if (avail === undefined) {
+              return verdict(g.id, 'inconclusive', `no writes through surviving member ${m} during fault ${f.faultId}`);
+            }
+            const outage = longestOutage(own, w)?.durationMs ?? 0;
+            if (outage > worst.outageMs) {
+              worst = { ...worst, outageMs: outage, outageMember: m };
+            }
+            if (avail.ratio - floor < worst.ratio - worst.floor) {
+              worst = { ...worst, ratio: avail.ratio, ratioMember: m, floor };
+            }
+          }
+          if (members.length === 0) {
             return verdict(g.id, 'inconclusive', `no writes through surviving members during fault ${f.faultId}`);
           }
-          worstOutage = Math.max(worstOutage, longestOutage(writes, w)?.durationMs ?? 0);
-          worstRatio = Math.min(worstRatio, stats.successRatio);
-          worstFloor = Math.min(worstFloor, derivedMinRatio(maxOutage, w, ctx.allowances.ratioSlack));
+          requestRatio = Math.min(requestRatio, availabilityStats(writes, w).successRatio ?? 1);
           // The API-layer effect is reported, not judged: kubeadm points each apiserver at its local
           // etcd only, so requests the LB still routes to a dead member's apiserver fail.
           const api = history.operations({ probe: ctx.names.apiWrite });
@@ -249,20 +265,27 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
           changes += leaderChanges(history.leaderObservations()).filter((c) => c.atMs >= w.startMs && c.atMs < w.endMs).length;
         }
         const measured = {
-          longestWriteOutageMs: worstOutage,
-          writeSuccessRatio: worstRatio,
+          longestWriteOutageMs: worst.outageMs,
+          writeTimeAvailability: worst.ratio,
+          writeRequestSuccessRatio: requestRatio,
           leaderChangesDuringFault: changes,
           apiLongestOutageMs: apiWorstOutage,
           apiSuccessRatio: apiWorstRatio,
         };
-        const limits = { [maxOutageName]: maxOutage, minWriteSuccessRatio: worstFloor };
-        if (worstOutage > maxOutage) {
-          return verdict(g.id, 'fail', `writes through surviving members stopped for ${ms(worstOutage)}, over the ${ms(maxOutage)} bound`, measured, limits);
+        const limits: Record<string, number> = { [maxOutageName]: maxOutage, minWriteTimeAvailability: worst.floor };
+        if (kind === 'follower') {
+          limits['maxLeaderChanges'] = 0;
         }
-        if (worstRatio < worstFloor) {
-          return verdict(g.id, 'fail', `only ${pct(worstRatio)} of writes through surviving members succeeded, below ${pct(worstFloor)}`, measured, limits);
+        if (kind === 'follower' && changes > 0) {
+          return verdict(g.id, 'fail', `the leader changed ${changes} time(s) while only a follower was down: losing a follower must not cause an election`, measured, limits);
         }
-        return verdict(g.id, 'pass', `writes kept succeeding (${pct(worstRatio)}, longest gap ${ms(worstOutage)}); API longest gap ${ms(apiWorstOutage)}`, measured, limits);
+        if (worst.outageMs > maxOutage) {
+          return verdict(g.id, 'fail', `writes through surviving member ${worst.outageMember} stopped for ${ms(worst.outageMs)}, over the ${ms(maxOutage)} bound`, measured, limits);
+        }
+        if (worst.ratio < worst.floor) {
+          return verdict(g.id, 'fail', `writes through surviving member ${worst.ratioMember} were answered only ${pct(worst.ratio)} of the time, below ${pct(worst.floor)}`, measured, limits);
+        }
+        return verdict(g.id, 'pass', `every surviving member kept accepting writes (worst ${pct(worst.ratio)} of the time, longest gap ${ms(worst.outageMs)}${kind === 'follower' ? ', no election' : ''}); API longest gap ${ms(apiWorstOutage)}`, measured, limits);
       },
     ]);
   };

@@ -85,8 +85,10 @@ export interface DerivedThresholds {
  *   one poll interval late. Plus the scheduling allowance.
  * - First write after leader loss: the election bound, plus one write timeout (a write sent to a
  *   member that still forwards to the dead leader hangs until its deadline), plus one write interval.
- * - Follower loss: no election is needed, so an outage longer than one election timeout means
- *   something else went wrong; plus one write interval of resolution.
+ * - Follower loss: no election is needed (the check fails on any leader change, observed directly),
+ *   so an outage longer than one election timeout means something else went wrong; plus one write
+ *   interval of resolution and the scheduling allowance every other outage bound has (a 2-core host
+ *   running five members stalls every member's commits for up to ~1.2 s when an apiserver starts).
  * - Graceful stop: etcd transfers leadership on SIGTERM (the transferee campaigns at once), and raft
  *   aborts a transfer not finished within one election timeout, so: ET + poll interval, with no
  *   allowance (anything slower cannot be told apart from an election after a crash).
@@ -117,7 +119,7 @@ export function deriveEtcdThresholds(
   const values: EtcdQuorumThresholds = {
     maxElectionMs,
     maxFirstWriteAfterLeaderLossMs,
-    maxFollowerLossOutageMs: et + wi,
+    maxFollowerLossOutageMs: et + wi + a.schedulingMs,
     maxMinorityLossOutageMs: maxFirstWriteAfterLeaderLossMs,
     // etcd 3.6 drains each client listener for up to its request timeout (5 s + 2 x ET) BEFORE it
     // transfers leadership (server/embed/etcd.go Close); the transfer itself takes < 1 ET.
@@ -132,7 +134,7 @@ export function deriveEtcdThresholds(
   const derivation: Record<keyof EtcdQuorumThresholds, string> = {
     maxElectionMs: `2 x election timeout ${et} (randomised timeout < 2 ET) + 2 x heartbeat ${hb} (pre-vote and vote round trips) + poll interval ${poll} + scheduling ${s}`,
     maxFirstWriteAfterLeaderLossMs: `election bound ${maxElectionMs} + write timeout ${wt} (a write forwarded to the dead leader hangs) + write interval ${wi}`,
-    maxFollowerLossOutageMs: `election timeout ${et} (no election is needed) + write interval ${wi}`,
+    maxFollowerLossOutageMs: `election timeout ${et} (no election is needed, and the check fails on any leader change directly) + write interval ${wi} + scheduling ${s}`,
     maxMinorityLossOutageMs: `as for leader loss (${maxFirstWriteAfterLeaderLossMs}): the lost minority may include the leader`,
     maxLeaderTransferMs: `${listeners} client listener(s) x request timeout ${requestTimeoutMs} (5 s + 2 x election timeout: etcd drains its gRPC servers for up to this long before handing leadership over) + election timeout ${et} (raft aborts a transfer not done within one) + poll interval ${poll}`,
     maxGracefulWriteOutageMs: `election timeout ${et} + write timeout ${wt} + write interval ${wi} + scheduling ${s}`,

@@ -3,12 +3,12 @@
  * cross-checked against `etcd_server_leader_changes_seen_total` (a leader that came and went
  * between two polls shows up only there).
  *
- * kubeadm's etcd serves plain-HTTP metrics on 127.0.0.1:2381 inside the node only, so the scrape
- * runs curl inside the node container (runtime/docker.ts). Each scrape is a `docker exec`, which
- * costs tens of ms of CPU across the docker CLI, dockerd and runc: hence a slow default rate. The
- * cross-check needs the counter before and after a fault, not a fine time series.
+ * The scrape reads each member's client port from the host (runtime/etcd-metrics-reader.ts), not
+ * kubeadm's node-local 2381 listener, which needed a `docker exec` per scrape. The rate stays slow:
+ * the cross-check needs the counter before and after a fault, not a fine time series.
  */
-import { execInContainer } from '../runtime/docker.js';
+import { openEtcdMetricsReader, type EtcdMetricsReader } from '../runtime/etcd-metrics-reader.js';
+import type { EtcdTargets } from './etcd-targets.js';
 import { startPeriodic, type PeriodicWorker } from './periodic.js';
 import { errorText, type Probe, type ProbeContext } from './probe.js';
 import { metricValue, parsePrometheusText } from './prometheus-text.js';
@@ -18,35 +18,37 @@ export const DEFAULT_ETCD_METRICS = ['etcd_server_leader_changes_seen_total', 'e
 
 /** Options of the metrics scraper. */
 export interface EtcdMetricsProbeOptions {
-  /** Control-plane node (container) names to scrape. */
-  readonly members: readonly string[];
+  /** The members to scrape (node name -> client URL) and the client certificate. */
+  readonly targets: EtcdTargets;
   /** Default 5 s per member: the cross-check compares counters before and after a fault. */
   readonly intervalMs?: number;
-  /** Default 3 s (curl itself gives up after 2 s). */
+  /** Default 2 s. */
   readonly timeoutMs?: number;
   /** Metric names to record; default DEFAULT_ETCD_METRICS. */
   readonly metrics?: readonly string[];
-  /** The metrics URL inside the node. */
-  readonly url?: string;
 }
 
 /** Records MetricSample entries; a member that cannot be scraped gets a note when it stops (and resumes) answering. */
 export function etcdMetricsProbe(ctx: ProbeContext, opts: EtcdMetricsProbeOptions): Probe {
   const name = 'etcd-metrics';
   const metrics = opts.metrics ?? DEFAULT_ETCD_METRICS;
-  const url = opts.url ?? 'http://127.0.0.1:2381/metrics';
-  const timeoutMs = opts.timeoutMs ?? 3_000;
+  const timeoutMs = opts.timeoutMs ?? 2_000;
   const failing = new Set<string>();
+  const readers = new Map<string, EtcdMetricsReader>();
   let workers: PeriodicWorker[] = [];
   let started = false;
   let stopping: Promise<void> | undefined;
 
   const scrapeOnce = async (member: string): Promise<void> => {
     try {
-      // -s: no progress meter; -f: an HTTP error is an exit code, not a page to parse.
-      const r = await execInContainer(member, ['curl', '-sf', '--max-time', '2', url], { timeoutMs });
+      const reader = readers.get(member);
+      if (reader === undefined) {
+        return;
+      }
+      const text = await reader.read(timeoutMs);
       const atMs = ctx.clock.nowMs();
-      const samples = parsePrometheusText(r.stdout);
+      // The page holds ~1,000 samples; parse only the lines of the recorded metrics.
+      const samples = parsePrometheusText(text.split('\n').filter((l) => metrics.some((m) => l.startsWith(m))).join('\n'));
       for (const metric of metrics) {
         const value = metricValue(samples, metric);
         if (value !== undefined && Number.isFinite(value)) {
@@ -73,7 +75,10 @@ export function etcdMetricsProbe(ctx: ProbeContext, opts: EtcdMetricsProbeOption
         return;
       }
       started = true;
-      workers = opts.members.map((member) =>
+      for (const [member, endpoint] of opts.targets.endpoints) {
+        readers.set(member, openEtcdMetricsReader({ endpoint, tls: opts.targets.tls, serverName: member }));
+      }
+      workers = [...readers.keys()].map((member) =>
         startPeriodic({
           intervalMs: opts.intervalMs ?? 5_000,
           clock: ctx.clock,
@@ -83,7 +88,11 @@ export function etcdMetricsProbe(ctx: ProbeContext, opts: EtcdMetricsProbeOption
       );
     },
     stop() {
-      stopping ??= Promise.all(workers.map((w) => w.stop())).then(() => undefined);
+      stopping ??= Promise.all(workers.map((w) => w.stop())).then(() => {
+        for (const r of readers.values()) {
+          r.close();
+        }
+      });
       return stopping;
     },
   };

@@ -65,7 +65,7 @@ export const COLORS = {
   comingUp: '#f08c8c',
   /** An address not listed in the endpoints. */
   notListed: '#e9ecef',
-  phases: { baseline: '#e7f0fb', fault: '#fce9e8', heal: '#fff3d4', recovery: '#e6f5ea' } as Readonly<Record<string, string>>,
+  phases: { 'warm-up': '#f1f3f5', baseline: '#e7f0fb', fault: '#fce9e8', heal: '#fff3d4', recovery: '#e6f5ea' } as Readonly<Record<string, string>>,
 } as const;
 
 /** Maps run-clock ms to x. */

@@ -57,7 +57,7 @@ export async function runEtcdQuorumCase(
     etcdLeaderPoller(ctx, { targets, intervalMs: PROBE_AIM_INTERVAL_MS }),
     etcdWatchProbe(ctx, { targets, runId: keyRun }),
     apiWriteProbe(ctx, { creds, runId: keyRun, namespace: PROBE_NAMESPACE, intervalMs: 100 }),
-    etcdMetricsProbe(ctx, { members: session.cluster.controlPlanes }),
+    etcdMetricsProbe(ctx, { targets }),
     ...(opts.reads ? etcdReadProbes(ctx, { targets, runId: keyRun, intervalMs: 100 }) : []),
   ];
   const scenario = await runScenario(recorder.faults, probes, phases);

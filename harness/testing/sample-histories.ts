@@ -699,6 +699,11 @@ export interface FollowerLossParams {
   readonly healedAtMs: number;
   /** When > 0, every n-th write through a SURVIVING member fails during the fault (a sick cluster). */
   readonly flakyEvery: number;
+  /**
+   * When set, member 2 takes over leadership (term 3) at this instant while member 3 is down, with
+   * no write gap: a spurious election that only the pollers see.
+   */
+  readonly spuriousElectionAtMs?: number;
 }
 
 /** Defaults: member 3 (a follower) SIGKILLed at 10 s, back at 16 s; no election. */
@@ -748,7 +753,12 @@ export function followerLossHistory(overrides: Partial<FollowerLossParams> = {})
     startMs: 0,
     endMs: p.durationMs,
     intervalMs: 100,
-    state: (t, member) => (member === M3.name && down(t) ? { up: false, error: refused(M3.ip) } : { up: true, leaderId: M1.id, term: 2 }),
+    state: (t, member) =>
+      member === M3.name && down(t)
+        ? { up: false, error: refused(M3.ip) }
+        : p.spuriousElectionAtMs !== undefined && t >= p.spuriousElectionAtMs
+          ? { up: true, leaderId: M2.id, term: 3 }
+          : { up: true, leaderId: M1.id, term: 2 },
     revisionAt: (t, member) => (member === M3.name && down(t) ? revisionAt(p.killIssuedAtMs) : revisionAt(t)),
     offsetMs: (m) => (m === M1.name ? 11 : m === M2.name ? 44 : 77),
   });

@@ -1,12 +1,26 @@
-import { mkdtempSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { contentKey } from './content-key.js';
+
+const tempDirs: string[] = [];
+/** A fresh temp dir, removed after each test. */
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of tempDirs.splice(0)) {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
 
 describe('contentKey', () => {
   it('changes when a file byte, a file mode or a string input changes, and only then', () => {
-    const root = mkdtempSync(join(tmpdir(), 'key-'));
+    const root = tempDir('key-');
     mkdirSync(join(root, 'd/sub'), { recursive: true });
     writeFileSync(join(root, 'd/a.txt'), 'one');
     writeFileSync(join(root, 'd/sub/b.sh'), 'echo hi');
