@@ -3,6 +3,7 @@
  * injected only into a healthy cluster, always healed (and the heal verified), and every phase
  * boundary goes into the same history as the probe operations (Jepsen's single history).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checkClusterHealth, waitForHealthy } from './cluster/health.js';
 import { injectFault } from './faults/inject.js';
 import type { ActiveFault } from './faults/active-fault.js';
@@ -97,6 +98,10 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
   // the docker/kubectl children), recorded per case so every report shows what measuring cost.
   const cpuAtStart = process.cpuUsage();
   const wallAtStart = performance.now();
+  // How late this process's timers ran: a deadline that fires 300 ms late records a timeout 300 ms
+  // late, so a stall of the harness itself must be told apart from a stall of the cluster.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   try {
     for (const phase of phases) {
       const startMs = ctx.clock.nowMs();
@@ -130,13 +135,18 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
     }
   } finally {
     await Promise.allSettled(probes.map((p) => p.stop()));
-    ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'harness', text: harnessCpuNote(process.cpuUsage(cpuAtStart), performance.now() - wallAtStart, probes.length) });
+    loopDelay.disable();
+    const delay = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+    ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'harness', text: harnessCpuNote(process.cpuUsage(cpuAtStart), performance.now() - wallAtStart, probes.length, delay) });
   }
   return { faults };
 }
 
 /** "harness CPU 14.2 % of one core over 312 s with 9 probes" from a process.cpuUsage() difference. */
-export function harnessCpuNote(usage: NodeJS.CpuUsage, wallMs: number, probeCount: number): string {
+export function harnessCpuNote(usage: NodeJS.CpuUsage, wallMs: number, probeCount: number, loopDelay?: { readonly p99Ms: number; readonly maxMs: number }): string {
   const percent = wallMs <= 0 ? 0 : ((usage.user + usage.system) / 1_000 / wallMs) * 100;
-  return `harness CPU ${percent.toFixed(1)} % of one core over ${(wallMs / 1_000).toFixed(0)} s with ${probeCount} probes`;
+  const cpu = `harness CPU ${percent.toFixed(1)} % of one core over ${(wallMs / 1_000).toFixed(0)} s with ${probeCount} probes`;
+  return loopDelay === undefined
+    ? cpu
+    : `${cpu}; event-loop delay p99 ${Math.round(loopDelay.p99Ms)} ms, max ${Math.round(loopDelay.maxMs)} ms (how late a probe's own timers could fire)`;
 }
