@@ -186,7 +186,7 @@ describe('verdicts on a simulated follower loss', () => {
   it('passes: writes through the surviving members carry on, with no election', () => {
     const v = judge('etcd-quorum.follower-loss-keeps-writes', followerLossHistory());
     expect(v.status).toBe('pass');
-    expect(v.measured).toMatchObject({ writeTimeAvailability: 1, writeRequestSuccessRatio: 1, leaderChangesDuringFault: 0 });
+    expect(v.measured).toMatchObject({ writeTimeAvailabilityRatio: 1, writeRequestSuccessRatio: 1, leaderChangesDuringFault: 0 });
     // election timeout 1000 + write interval 100 + scheduling 500
     expect(v.threshold['maxFollowerLossOutageMs']).toBe(1_600);
     expect(judge('etcd-quorum.leader-loss-elects-new-leader', followerLossHistory()).status).toBe('inconclusive');
@@ -197,6 +197,19 @@ describe('verdicts on a simulated follower loss', () => {
     expect(v.status).toBe('fail');
     expect(v.measured['longestWriteOutageMs']).toBeLessThan(v.threshold['maxFollowerLossOutageMs'] ?? 0);
     expect(v.reason).toMatch(/surviving member ha-3cp-control-plane\d? were answered only \d+\.\d% of the time/);
+  });
+
+  it('reports the least available surviving member against its window\'s floor when it passes', () => {
+    // Every 40th write through a surviving member fails: each costs that member one write interval.
+    const v = judge('etcd-quorum.follower-loss-keeps-writes', followerLossHistory({ flakyEvery: 40 }));
+    expect(v.status).toBe('pass');
+    const ratio = v.measured['writeTimeAvailabilityRatio'] ?? 0;
+    const floor = v.threshold['minWriteTimeAvailabilityRatio'] ?? 1;
+    expect(ratio).toBeLessThan(0.99);
+    expect(ratio).toBeGreaterThan(floor);
+    // outer window 10.0 -> 20.3 s: 1 - 1.6 s / 10.3 s - 2 % slack
+    expect(floor).toBeCloseTo(1 - 1_600 / 10_300 - 0.02, 6);
+    expect(v.measured['writeRequestSuccessRatio']).toBeLessThan(1);
   });
 
   it('fails on an election while only a follower is down, even with no write gap', () => {

@@ -229,7 +229,9 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
         // Judged per surviving member ("the other members keep accepting writes"), in time rather
         // than per request: a member that stopped answering while the others carried on is caught,
         // and the ratio does not grow with the number of write workers (see timeAvailability).
-        let worst = { outageMs: 0, outageMember: '', ratio: 1, ratioMember: '', floor: 1 };
+        // The member with the least margin above its window's floor (windows differ in length, so
+        // in floor) is the one reported and judged.
+        let worst = { outageMs: 0, outageMember: '', ratio: 1, ratioMember: '', floor: 0, margin: Number.POSITIVE_INFINITY };
         let requestRatio = 1;
         let apiWorstOutage = 0;
         let apiWorstRatio = 1;
@@ -249,8 +251,8 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
             if (outage > worst.outageMs) {
               worst = { ...worst, outageMs: outage, outageMember: m };
             }
-            if (avail.ratio - floor < worst.ratio - worst.floor) {
-              worst = { ...worst, ratio: avail.ratio, ratioMember: m, floor };
+            if (avail.ratio - floor < worst.margin) {
+              worst = { ...worst, ratio: avail.ratio, ratioMember: m, floor, margin: avail.ratio - floor };
             }
           }
           if (members.length === 0) {
@@ -266,13 +268,13 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
         }
         const measured = {
           longestWriteOutageMs: worst.outageMs,
-          writeTimeAvailability: worst.ratio,
+          writeTimeAvailabilityRatio: worst.ratio,
           writeRequestSuccessRatio: requestRatio,
           leaderChangesDuringFault: changes,
           apiLongestOutageMs: apiWorstOutage,
           apiSuccessRatio: apiWorstRatio,
         };
-        const limits: Record<string, number> = { [maxOutageName]: maxOutage, minWriteTimeAvailability: worst.floor };
+        const limits: Record<string, number> = { [maxOutageName]: maxOutage, minWriteTimeAvailabilityRatio: worst.floor };
         if (kind === 'follower') {
           limits['maxLeaderChanges'] = 0;
         }
