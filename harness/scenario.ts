@@ -5,6 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checkClusterHealth, waitForHealthy } from './cluster/health.js';
+import { hostCpuMs, reapedChildrenCpuMs } from './runtime/host.js';
 import { injectFault } from './faults/inject.js';
 import type { ActiveFault } from './faults/active-fault.js';
 import type { FaultContext } from './faults/context.js';
@@ -98,6 +99,8 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
   // the docker/kubectl children), recorded per case so every report shows what measuring cost.
   const cpuAtStart = process.cpuUsage();
   const wallAtStart = performance.now();
+  const childrenAtStart = reapedChildrenCpuMs();
+  const hostAtStart = hostCpuMs();
   // How late this process's timers ran: a deadline that fires 300 ms late records a timeout 300 ms
   // late, so a stall of the harness itself must be told apart from a stall of the cluster.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -136,17 +139,52 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
   } finally {
     await Promise.allSettled(probes.map((p) => p.stop()));
     loopDelay.disable();
-    const delay = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
-    ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'harness', text: harnessCpuNote(process.cpuUsage(cpuAtStart), performance.now() - wallAtStart, probes.length, delay) });
+    const childrenNow = reapedChildrenCpuMs();
+    const hostNow = hostCpuMs();
+    const cost: HarnessCost = {
+      usage: process.cpuUsage(cpuAtStart),
+      wallMs: performance.now() - wallAtStart,
+      probeCount: probes.length,
+      loopDelay: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
+      ...(childrenAtStart === undefined || childrenNow === undefined ? {} : { childrenCpuMs: childrenNow - childrenAtStart }),
+      ...(hostAtStart === undefined || hostNow === undefined || hostNow.totalMs <= hostAtStart.totalMs
+        ? {}
+        : { hostBusyCores: { busy: ((hostNow.busyMs - hostAtStart.busyMs) / (hostNow.totalMs - hostAtStart.totalMs)) * hostNow.cores, cores: hostNow.cores } }),
+    };
+    ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'harness', text: harnessCpuNote(cost) });
   }
   return { faults };
 }
 
-/** "harness CPU 14.2 % of one core over 312 s with 9 probes" from a process.cpuUsage() difference. */
-export function harnessCpuNote(usage: NodeJS.CpuUsage, wallMs: number, probeCount: number, loopDelay?: { readonly p99Ms: number; readonly maxMs: number }): string {
-  const percent = wallMs <= 0 ? 0 : ((usage.user + usage.system) / 1_000 / wallMs) * 100;
-  const cpu = `harness CPU ${percent.toFixed(1)} % of one core over ${(wallMs / 1_000).toFixed(0)} s with ${probeCount} probes`;
-  return loopDelay === undefined
-    ? cpu
-    : `${cpu}; event-loop delay p99 ${Math.round(loopDelay.p99Ms)} ms, max ${Math.round(loopDelay.maxMs)} ms (how late a probe's own timers could fire)`;
+/** What measuring cost, and how busy the host was, over one case (see harnessCpuNote). */
+export interface HarnessCost {
+  /** This process's CPU (process.cpuUsage difference). */
+  readonly usage: NodeJS.CpuUsage;
+  readonly wallMs: number;
+  readonly probeCount: number;
+  /** CPU of the CLIs the harness ran and reaped (docker, kubectl, etcdctl), when /proc tells. */
+  readonly childrenCpuMs?: number;
+  /** The whole host's busy CPU over the case, in cores, and how many it has. */
+  readonly hostBusyCores?: { readonly busy: number; readonly cores: number };
+  /** How late this process's timers fired. */
+  readonly loopDelay?: { readonly p99Ms: number; readonly maxMs: number };
+}
+
+/**
+ * "harness CPU 14.2 % of one core (+2.0 % in the CLIs it ran) over 312 s with 9 probes; host busy
+ * 1.71 of 2 cores; event-loop delay p99 22 ms, max 312 ms (...)". The host figure puts a stall in
+ * context: on a saturated host every member's commits slow down together.
+ */
+export function harnessCpuNote(c: HarnessCost): string {
+  const pct = (ms: number): string => (c.wallMs <= 0 ? '0.0' : ((ms / c.wallMs) * 100).toFixed(1));
+  const parts = [
+    `harness CPU ${pct((c.usage.user + c.usage.system) / 1_000)} % of one core${c.childrenCpuMs === undefined ? '' : ` (+${pct(c.childrenCpuMs)} % in the CLIs it ran)`} over ${(c.wallMs / 1_000).toFixed(0)} s with ${c.probeCount} probes`,
+  ];
+  if (c.hostBusyCores !== undefined) {
+    parts.push(`host busy ${c.hostBusyCores.busy.toFixed(2)} of ${c.hostBusyCores.cores} cores`);
+  }
+  if (c.loopDelay !== undefined) {
+    parts.push(`event-loop delay p99 ${Math.round(c.loopDelay.p99Ms)} ms, max ${Math.round(c.loopDelay.maxMs)} ms (how late a probe's own timers could fire)`);
+  }
+  return parts.join('; ');
 }

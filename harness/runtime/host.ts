@@ -39,3 +39,40 @@ export function cgroupVersion(): 1 | 2 {
 export function readSysctl(name: string): number {
   return Number(readFileSync(`/proc/sys/${name.replace(/\./g, '/')}`, 'utf8').trim());
 }
+
+/**
+ * Linux's USER_HZ: the unit of the CPU times in /proc/self/stat and /proc/stat. It is 100 on every
+ * architecture Linux exposes to user space (sysconf(_SC_CLK_TCK)); Node has no sysconf to ask.
+ */
+const USER_HZ = 100;
+
+/**
+ * CPU milliseconds of this process's children that have exited and been reaped (cutime + cstime in
+ * /proc/self/stat): the docker, kubectl and etcdctl CLIs the harness ran. process.cpuUsage() leaves
+ * them out. Undefined where /proc is unreadable.
+ */
+export function reapedChildrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after "(comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return Number.isFinite(ticks) ? (ticks * 1_000) / USER_HZ : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy and total CPU milliseconds of the whole host since boot (/proc/stat's cpu line; idle and iowait count as not busy). */
+export function hostCpuMs(): { busyMs: number; totalMs: number; cores: number } | undefined {
+  try {
+    const text = readFileSync('/proc/stat', 'utf8');
+    const values = (text.split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const total = values.slice(0, 8).reduce((a, b) => a + b, 0); // guest time is already in user
+    const idle = (values[3] ?? 0) + (values[4] ?? 0);
+    const cores = text.split('\n').filter((l) => /^cpu\d+ /.test(l)).length;
+    return { busyMs: ((total - idle) * 1_000) / USER_HZ, totalMs: (total * 1_000) / USER_HZ, cores };
+  } catch {
+    return undefined;
+  }
+}
