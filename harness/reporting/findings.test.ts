@@ -8,7 +8,7 @@ import { buildControlPlaneNodeLossCatalogue } from '../guarantees/control-plane-
 import { ETCD_DEFAULT_TIMERS } from '../guarantees/flags.js';
 import { CP, LIVE_CONTROL_PLANE_FLAGS, NODE_IPS, staleControllerReturnHistory } from '../testing/control-plane-histories.js';
 import { renderJunit } from './junit.js';
-import { renderRunsIndex } from './runs-index.js';
+import { findingRates, renderRunsIndex } from './runs-index.js';
 import { renderSummaryMarkdown } from './summary-md.js';
 import { renderTerminalSummary } from './terminal-summary.js';
 import { renderTimelineHtml } from './timeline-html.js';
@@ -71,5 +71,20 @@ describe('a finding in the reports', () => {
     expect(findings).not.toContain('20261201-020000-aaaa');
     expect(html).toContain('6 pass, <b class="finding">1 finding</b>, 0 fail, 0 inconclusive');
     expect(renderRunsIndex([run('x', verdicts.filter((v) => v.status === 'pass'))])).toContain('<p>No run recorded a finding.</p>');
+  });
+
+  it('the runs index says how often each finding appeared among the runs that judged it', () => {
+    const run = (runId: string, vs: typeof verdicts, topology = 'ha-3cp') => ({ runId, suite: 'control-plane-node-loss', topology, overall: mergeVerdicts(vs), counts: countVerdicts(vs), verdicts: vs });
+    const id = 'control-plane-node-loss.return-does-not-disrupt';
+    const passing = verdicts.map((v) => ({ ...v, status: 'pass' as const }));
+    const withoutIt = passing.filter((v) => v.guaranteeId !== id);
+    const runs = [run('20261130-1', verdicts), run('20261201-1', passing), run('20261202-1', verdicts), run('20261203-1', withoutIt), run('20261204-1', verdicts, 'ha-5cp')];
+    const rates = findingRates(runs);
+    // ha-3cp: 2 findings in the 3 runs that judged it (the 4th left it out); ha-5cp counted apart.
+    expect(rates.map((r) => [r.topology, r.guaranteeId, r.findings, r.judged, r.lastSeenRunId])).toEqual([
+      ['ha-5cp', id, 1, 1, '20261204-1'],
+      ['ha-3cp', id, 2, 3, '20261202-1'],
+    ]);
+    expect(renderRunsIndex(runs)).toContain('<tr><td><code>control-plane-node-loss.return-does-not-disrupt</code></td><td>ha-3cp</td><td>2 of 3 runs (67 %)</td><td>20261202-1</td></tr>');
   });
 });
