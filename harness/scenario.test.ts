@@ -22,9 +22,10 @@ describe('harnessCpuNote', () => {
         childrenCpuMs: 6_240,
         hostBusyCores: { busy: 1.714, cores: 2 },
         loopDelay: { p99Ms: 21.6, maxMs: 312.4 },
+        niceness: -10,
       }),
     ).toBe(
-      "harness CPU 14.2 % of one core (+2.0 % in the CLIs it ran) over 312 s with 9 probes; host busy 1.71 of 2 cores; event-loop delay p99 22 ms, max 312 ms (how late a probe's own timers could fire)",
+      "harness CPU 14.2 % of one core (+2.0 % in the CLIs it ran) over 312 s with 9 probes; host busy 1.71 of 2 cores; event-loop delay p99 22 ms, max 312 ms (how late a probe's own timers could fire); niceness -10",
     );
   });
 });

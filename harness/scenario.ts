@@ -3,6 +3,7 @@
  * injected only into a healthy cluster, always healed (and the heal verified), and every phase
  * boundary goes into the same history as the probe operations (Jepsen's single history).
  */
+import { getPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checkClusterHealth, waitForHealthy } from './cluster/health.js';
 import { hostCpuMs, reapedChildrenCpuMs } from './runtime/host.js';
@@ -145,6 +146,7 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
       usage: process.cpuUsage(cpuAtStart),
       wallMs: performance.now() - wallAtStart,
       probeCount: probes.length,
+      niceness: getPriority(),
       loopDelay: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
       ...(childrenAtStart === undefined || childrenNow === undefined ? {} : { childrenCpuMs: childrenNow - childrenAtStart }),
       ...(hostAtStart === undefined || hostNow === undefined || hostNow.totalMs <= hostAtStart.totalMs
@@ -168,6 +170,8 @@ export interface HarnessCost {
   readonly hostBusyCores?: { readonly busy: number; readonly cores: number };
   /** How late this process's timers fired. */
   readonly loopDelay?: { readonly p99Ms: number; readonly maxMs: number };
+  /** The niceness the harness ran at (raiseMeasurementPriority). */
+  readonly niceness?: number;
 }
 
 /**
@@ -185,6 +189,9 @@ export function harnessCpuNote(c: HarnessCost): string {
   }
   if (c.loopDelay !== undefined) {
     parts.push(`event-loop delay p99 ${Math.round(c.loopDelay.p99Ms)} ms, max ${Math.round(c.loopDelay.maxMs)} ms (how late a probe's own timers could fire)`);
+  }
+  if (c.niceness !== undefined) {
+    parts.push(`niceness ${c.niceness}`);
   }
   return parts.join('; ');
 }

@@ -15,6 +15,7 @@ import { sharedRunClock, type MonotonicClock } from './probes/clock.js';
 import { History } from './probes/history.js';
 import { seededRandom } from './random.js';
 import { redactedJsonl } from './reporting/report-writer.js';
+import { raiseMeasurementPriority } from './runtime/host.js';
 import type { GuaranteeInfo } from './reporting/report-types.js';
 import type { RunInfo } from './run-info.js';
 
@@ -49,6 +50,10 @@ export function suiteDir(run: RunInfo, suite: string): string {
 }
 
 export async function openSuiteSession(suite: string, run: RunInfo, info: ClusterInfo): Promise<SuiteSession> {
+  const priority = raiseMeasurementPriority();
+  if ('error' in priority) {
+    console.warn(`[${suite}] could not raise the harness's CPU priority (${priority.error}): on a saturated host its timers may fire late; each case's cost note shows by how much`);
+  }
   const cluster = await openCluster(info);
   const etcd = await openEtcdAccess(cluster.controlPlanes);
   const clock = sharedRunClock(BigInt(run.clockOriginNs), run.startedAtIso);

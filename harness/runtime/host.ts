@@ -2,6 +2,7 @@
  * Facts about the host this runs on, read from /proc and the filesystem (no commands).
  */
 import { readFileSync, statfsSync, existsSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 
 /** CAP_SYS_RESOURCE is capability 24; this VM's bounding set lacks it (shared/FACTS.md). */
 export const CAP_SYS_RESOURCE_BIT = 24n;
@@ -74,5 +75,28 @@ export function hostCpuMs(): { busyMs: number; totalMs: number; cores: number } 
     return { busyMs: ((total - idle) * 1_000) / USER_HZ, totalMs: (total * 1_000) / USER_HZ, cores };
   } catch {
     return undefined;
+  }
+}
+
+/** The niceness the measuring process runs at (see raiseMeasurementPriority). */
+export const MEASUREMENT_NICENESS = -10;
+
+/**
+ * Runs this process (its calling thread, which on Linux is what niceness applies to, and the CLIs it
+ * starts from it) ahead of the cluster under test. On a 2-core host five kind nodes saturate the CPU
+ * during heals; at the default niceness the harness's own timers then fired up to ~250 ms late
+ * (ha-5cp, event-loop delay p99 132 ms), so a deadline of 250 ms recorded its timeout half a deadline
+ * late and a status poll lagged. The instrument must not be starved by what it measures: Jepsen
+ * runs its control node on its own machine; here it gets CPU priority. It costs the cluster only
+ * the harness's own ~15-20 % of one core, which it used anyway.
+ *
+ * Returns the niceness in effect, or the reason it could not be raised (not root, no CAP_SYS_NICE).
+ */
+export function raiseMeasurementPriority(): { niceness: number } | { error: string } {
+  try {
+    setPriority(MEASUREMENT_NICENESS);
+    return { niceness: getPriority() };
+  } catch (e) {
+    return { error: (e as Error).message };
   }
 }
