@@ -7,6 +7,7 @@ import {
   longestOutage,
   outages,
   probeRate,
+  resolveByWatch,
   timeAvailability,
   timeToFirstSuccess,
 } from './availability.js';
@@ -184,6 +185,45 @@ describe('timeAvailability', () => {
 
   it('is undefined for a window without operations', () => {
     expect(timeAvailability([op(0, 5, 'ok')], { startMs: 100, endMs: 200 })).toBeUndefined();
+  });
+});
+
+describe('resolveByWatch', () => {
+  const write = (invokedAtMs: number, completedAtMs: number, outcome: Outcome, seq: number): Operation => ({
+    ...op(invokedAtMs, completedAtMs, outcome),
+    key: `/p/cp1/w0-${seq}`,
+    value: String(seq),
+  });
+  const delivered = (atMs: number, seq: number) => ({ kind: 'watch' as const, atMs, watcher: 'etcd-watch', key: `/p/cp1/w0-${seq}`, value: String(seq), revision: 100 + seq, type: 'put' as const });
+
+  it('counts a write the watch delivered after the deadline as served when it was delivered', () => {
+    // Commits slowed to ~500 ms for a second: writes 1-3 timed out at 250 ms but were applied;
+    // write 4 was dropped (never delivered); write 5 failed fast.
+    const ops = [
+      write(0, 20, 'ok', 0),
+      write(80, 330, 'unknown', 1),
+      write(160, 410, 'unknown', 2),
+      write(240, 490, 'unknown', 3),
+      write(320, 570, 'unknown', 4),
+      write(400, 401, 'fail', 5),
+      write(480, 500, 'ok', 6),
+    ];
+    const events = [delivered(15, 0), delivered(560, 1), delivered(640, 2), delivered(700, 3), delivered(495, 6), delivered(900, 5)];
+    const { ops: resolved, resolved: count } = resolveByWatch(ops, events);
+    expect(count).toBe(3);
+    expect(resolved.map((o) => o.outcome)).toEqual(['ok', 'ok', 'ok', 'ok', 'unknown', 'fail', 'ok']);
+    expect(resolved[1]).toMatchObject({ outcome: 'ok', completedAtMs: 560 });
+    expect(resolved[1]).not.toHaveProperty('error');
+    // At the client's deadline the writes were down from 80 to 500 ms; accepted-but-slow, the only
+    // gap left starts at the dropped write (320) and ends when write 6 completed (500).
+    expect(longestOutage(ops)?.durationMs).toBe(420);
+    expect(longestOutage(resolved)).toMatchObject({ startMs: 320, endMs: 500, durationMs: 180 });
+  });
+
+  it('changes nothing without a matching delivery (other value, a delete, another key)', () => {
+    const ops = [write(0, 250, 'unknown', 1)];
+    const events = [{ ...delivered(100, 1), value: 'other' }, { ...delivered(100, 1), type: 'delete' as const }, delivered(100, 2)];
+    expect(resolveByWatch(ops, events)).toEqual({ ops, resolved: 0 });
   });
 });
 

@@ -6,7 +6,7 @@
  * Pure functions over `Operation`s; callers select the operations (by probe, op, target) with
  * `History.operations(filter)`.
  */
-import type { Operation } from '../probes/history.js';
+import type { Operation, WatchEvent } from '../probes/history.js';
 
 /** A half-open time interval [startMs, endMs) on the run clock. */
 export interface TimeWindow {
@@ -137,6 +137,39 @@ export function longestOutage(ops: readonly Operation[], window?: TimeWindow): O
     }
   }
   return longest;
+}
+
+/**
+ * Writes the probe gave up on (`unknown`: no answer within its deadline) that the watch later
+ * delivered were ACCEPTED by the cluster, only more slowly than the probe waits. For availability
+ * (did the cluster keep accepting writes) such a write counts as served at the instant the watch
+ * delivered it, an upper bound on its commit. The probe's short deadline exists for the election
+ * measurement's resolution, not as a latency requirement: Kubernetes' own etcd client waits seconds,
+ * and on a saturated host commits slow to 400-600 ms for seconds while every API write succeeds.
+ * Writes the watch never delivered (dropped with a dead leader, refused) stay `unknown`.
+ *
+ * Matching is by key and value (probe keys are never reused). Returns the operations, resolved ones
+ * replaced, and how many were resolved.
+ */
+export function resolveByWatch(ops: readonly Operation[], events: readonly WatchEvent[]): { readonly ops: Operation[]; readonly resolved: number } {
+  const delivered = new Map<string, number>();
+  for (const e of events) {
+    if (e.type !== 'delete') {
+      const k = `${e.key}\u0000${e.value}`;
+      delivered.set(k, Math.min(delivered.get(k) ?? Number.POSITIVE_INFINITY, e.atMs));
+    }
+  }
+  let resolved = 0;
+  const out = ops.map((o) => {
+    const at = o.outcome === 'unknown' && o.key !== undefined && o.value !== undefined ? delivered.get(`${o.key}\u0000${o.value}`) : undefined;
+    if (at === undefined) {
+      return o;
+    }
+    resolved += 1;
+    const { error: _error, ...rest } = o;
+    return { ...rest, outcome: 'ok' as const, completedAtMs: Math.max(o.invokedAtMs, at) };
+  });
+  return { ops: out, resolved };
 }
 
 /** How much of a window the probe saw the service answering. */

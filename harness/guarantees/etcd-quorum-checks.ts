@@ -15,6 +15,7 @@ import {
   availabilityStats,
   longestOutage,
   probeRate,
+  resolveByWatch,
   timeAvailability,
   timeToFirstSuccess,
   type TimeWindow,
@@ -233,12 +234,17 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
         // in floor) is the one reported and judged.
         let worst = { outageMs: 0, outageMember: '', ratio: 1, ratioMember: '', floor: 0, margin: Number.POSITIVE_INFINITY };
         let requestRatio = 1;
+        let acceptedLate = 0;
         let apiWorstOutage = 0;
         let apiWorstRatio = 1;
         let changes = 0;
         for (const f of history.faultWindows()) {
           const w = outerWindow(f, history);
-          const writes = history.operations({ probe: ctx.names.etcdWrite, excludeTargets: f.targets });
+          const asSent = history.operations({ probe: ctx.names.etcdWrite, excludeTargets: f.targets });
+          // Availability, not latency: a write answered after the probe's deadline but delivered by
+          // the watch was accepted (resolveByWatch says why the deadline is not a latency bound).
+          const { ops: writes } = resolveByWatch(asSent, history.watchEvents());
+          acceptedLate += writes.filter((o, i) => o !== asSent[i] && o.invokedAtMs >= w.startMs && o.invokedAtMs < w.endMs).length;
           const members = [...new Set(writes.map((o) => o.target))].sort();
           const floor = derivedMinRatio(maxOutage, w, ctx.allowances.ratioSlack);
           for (const m of members) {
@@ -258,7 +264,7 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
           if (members.length === 0) {
             return verdict(g.id, 'inconclusive', `no writes through surviving members during fault ${f.faultId}`);
           }
-          requestRatio = Math.min(requestRatio, availabilityStats(writes, w).successRatio ?? 1);
+          requestRatio = Math.min(requestRatio, availabilityStats(asSent, w).successRatio ?? 1);
           // The API-layer effect is reported, not judged: kubeadm points each apiserver at its local
           // etcd only, so requests the LB still routes to a dead member's apiserver fail.
           const api = history.operations({ probe: ctx.names.apiWrite });
@@ -270,6 +276,7 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
           longestWriteOutageMs: worst.outageMs,
           writeTimeAvailabilityRatio: worst.ratio,
           writeRequestSuccessRatio: requestRatio,
+          writesAcceptedAfterDeadline: acceptedLate,
           leaderChangesDuringFault: changes,
           apiLongestOutageMs: apiWorstOutage,
           apiSuccessRatio: apiWorstRatio,

@@ -54,9 +54,12 @@ describe('startPeriodic', () => {
     expect(await run(5, 100, () => 30)).toEqual([0, 100, 200, 300, 400]);
   });
 
-  it('starts the next task right after an overrun, then resumes the rhythm without a catch-up burst', async () => {
-    // Task 1 takes 350 ms (3.5 slots): task 2 starts at once, at 450, and the grid restarts there.
-    expect(await run(6, 100, (seq) => (seq === 1 ? 350 : 10))).toEqual([0, 100, 450, 550, 650, 750]);
+  it('after an overrun skips the missed grid points and keeps its grid, without a catch-up burst', async () => {
+    // Task 1 takes 350 ms (3.5 slots): it ends at 450, the points at 200-400 are skipped, task 2
+    // starts at 500 and the rhythm goes on on the same grid.
+    expect(await run(6, 100, (seq) => (seq === 1 ? 350 : 10))).toEqual([0, 100, 500, 600, 700, 800]);
+    // An overrun ending exactly on a grid point starts the next task there.
+    expect(await run(3, 100, (seq) => (seq === 0 ? 200 : 10))).toEqual([0, 200, 300]);
   });
 
   it('has one task in flight at a time; stop() waits for it, is idempotent, and no task starts after it', async () => {
@@ -103,8 +106,9 @@ describe('startPeriodic', () => {
 
   it('a phase-shifted worker (the second of three sharing 12.5 Hz) starts one interval late and keeps its own grid', async () => {
     expect(await run(3, 240, () => 10, 80)).toEqual([80, 320, 560]);
-    // A hung task blinds only its own worker: this one overruns to 250 ms and then goes at once.
-    expect(await run(3, 240, (seq) => (seq === 0 ? 250 : 10), 160)).toEqual([160, 410, 650]);
+    // A hung task blinds only its own worker: this one overruns to 410 ms and then waits for its
+    // own next point (640), so it stays 80 ms after the second worker and 160 ms after the first.
+    expect(await run(3, 240, (seq) => (seq === 0 ? 250 : 10), 160)).toEqual([160, 640, 880]);
   });
 
   it('refuses a non-positive interval', () => {

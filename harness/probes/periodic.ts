@@ -3,9 +3,13 @@
  * RecordingClient rule: more load means more workers, never concurrency inside one).
  *
  * Scheduling: starts are aimed at a fixed grid (t0, t0 + interval, ...), so timer lateness does not
- * accumulate and the rate is exactly 1/interval while tasks are fast. A task that overruns its slot
- * is followed immediately by the next, and the grid restarts from there: no burst of catch-up tasks
- * after a slow period (a pile-up would flood a recovering server and distort the measurement).
+ * accumulate and the rate is exactly 1/interval while tasks are fast. After a task overruns its slot
+ * (or the timer fires late) the worker skips the grid points it missed and starts at the next one:
+ * no burst of catch-up tasks after a slow period (a pile-up would flood a recovering server and
+ * distort the measurement), and the grid never moves. The grid staying put is what keeps workers
+ * that share a rate phase-shifted: when the grid restarted at each overrun, one harness stall that
+ * woke three workers' timers at once merged their grids for the rest of the case (ha-5cp,
+ * 2026-12-06: a member's three writes sent in the same millisecond, so a stall cost all three).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MonotonicClock } from './clock.js';
@@ -53,7 +57,8 @@ export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
     if ((opts.startDelayMs ?? 0) > 0) {
       await wait(opts.startDelayMs ?? 0, abort.signal);
     }
-    let nextStartMs = opts.clock.nowMs();
+    const gridStartMs = opts.clock.nowMs();
+    let slot = 0;
     while (!stopped) {
       try {
         await opts.task(seq);
@@ -61,16 +66,10 @@ export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
         opts.onError(err);
       }
       seq += 1;
-      nextStartMs += opts.intervalMs;
       const now = opts.clock.nowMs();
-      if (nextStartMs <= now) {
-        // Overran the slot: go now, and aim the grid from here (no catch-up burst).
-        nextStartMs = now;
-        // Yield once anyway, so a task that fails instantly cannot starve the event loop.
-        await new Promise<void>((r) => setImmediate(r));
-        continue;
-      }
-      await wait(nextStartMs - now, abort.signal);
+      // The next grid point after the current slot that is not in the past.
+      slot = Math.max(slot + 1, Math.ceil((now - gridStartMs) / opts.intervalMs));
+      await wait(gridStartMs + slot * opts.intervalMs - now, abort.signal);
     }
   };
   const done = loop();

@@ -37,6 +37,8 @@ import {
 import { classifyEtcdError, type EtcdCallEffect, GRPC_STATUS_NAMES } from './etcd-errors.js';
 
 const DEFAULT_CALL_TIMEOUT_MS = 2_000;
+/** Deadline of a background connection warm-up (see warmUp). */
+const WARM_UP_TIMEOUT_MS = 5_000;
 const DEFAULT_PAGE_SIZE = 5_000;
 const MAX_ERROR_CHARS = 300;
 
@@ -139,6 +141,44 @@ export function openEtcdGatewayMember(opts: EtcdMemberOptions): EtcdMemberClient
   let closed = false;
   const t = (o?: EtcdCallOptions): number => o?.timeoutMs ?? defaultTimeoutMs;
 
+  /**
+   * After a call failed on (or before) a connection, open a replacement in the background with a
+   * generous deadline, by a side-effect-free status call whose kept-alive socket then serves the
+   * next calls. Why: a call's own connection attempt dies with the call at its deadline (250 ms for
+   * the write probe), and on a saturated host (ha-5cp, 2026-12-06) a TLS handshake took longer than
+   * that, so every call for 2.6 s started a handshake and abandoned it: the probe saw no successful
+   * write for 2.6 s after a new leader had been elected, an outage of its own making. One warm-up at
+   * a time per client; a refused connection ends it at once, so a dead member costs nothing.
+   */
+  let warming = false;
+  const warmUp = (): void => {
+    if (warming || closed) {
+      return;
+    }
+    warming = true;
+    const req = request({
+      agent,
+      host: url.hostname,
+      port: url.port,
+      method: 'POST',
+      path: '/v3/maintenance/status',
+      headers: { 'content-type': 'application/json', 'content-length': 2 },
+      ...(opts.serverName === undefined ? {} : { servername: opts.serverName }),
+    });
+    const end = (): void => {
+      clearTimeout(timer);
+      warming = false;
+    };
+    const timer = setTimeout(() => req.destroy(), WARM_UP_TIMEOUT_MS);
+    req.on('error', end);
+    req.on('response', (res) => {
+      res.resume(); // drain, so the socket goes back to the agent's free pool
+      res.on('end', end);
+      res.on('error', end);
+    });
+    req.end('{}');
+  };
+
   const call = <T>(path: string, body: object, effect: EtcdCallEffect, timeoutMs: number): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (closed) {
@@ -158,6 +198,9 @@ export function openEtcdGatewayMember(opts: EtcdMemberOptions): EtcdMemberClient
           resolve(value as T);
         } else {
           req.destroy(); // never reuse a connection a call failed on
+          if (err.reason === 'not-sent' || err.reason === 'sent-timeout' || err.reason === 'connection-lost') {
+            warmUp();
+          }
           reject(err);
         }
       };
