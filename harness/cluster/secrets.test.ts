@@ -1,16 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../testing/temp-dirs.js';
 import { createSecretDir, sweepStaleSecretDirs } from './secrets.js';
 
-const roots: string[] = [];
-afterEach(() => {
-  for (const r of roots.splice(0)) {
-    rmSync(r, { recursive: true, force: true });
-  }
-});
+const tempDir = useTempDirs();
 
 describe('createSecretDir', () => {
   it('keeps secrets in a 0700 directory as 0600 files and removes them on dispose', () => {
@@ -29,8 +24,7 @@ describe('createSecretDir', () => {
 
 describe('sweepStaleSecretDirs', () => {
   it('removes directories whose creating process is gone and keeps those of running processes', () => {
-    const root = mkdtempSync(join(tmpdir(), 'sweep-'));
-    roots.push(root);
+    const root = tempDir('sweep-');
     // A PID that certainly ended: a child that already exited (PIDs are not reused this fast).
     const deadPid = spawnSync('true').pid as number;
     const stale = `kube-ha-chaos-etcd-${deadPid}-AbC123`;

@@ -1,21 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activeEntries, FaultJournal, type JournalEntry } from './journal.js';
+import { useTempDirs } from '../testing/temp-dirs.js';
 
-const tempDirs: string[] = [];
-/** A fresh temp dir, removed after each test. */
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of tempDirs.splice(0)) {
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+const tempDir = useTempDirs();
 
 
 const entry = (faultId: string): JournalEntry => ({

@@ -1,21 +1,10 @@
-import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contentKey } from './content-key.js';
+import { useTempDirs } from '../../harness/testing/temp-dirs.js';
 
-const tempDirs: string[] = [];
-/** A fresh temp dir, removed after each test. */
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of tempDirs.splice(0)) {
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+const tempDir = useTempDirs();
 
 
 describe('contentKey', () => {
