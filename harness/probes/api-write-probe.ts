@@ -13,7 +13,7 @@
  * same name and an AlreadyExists can only mean a bug. The recorded key is
  * `configmaps/<ns>/<name>` and the value `<seq>`, matching what finalApiSnapshot records.
  */
-import { createConfigMap, ensureNamespace } from '../runtime/kube-api.js';
+import { createConfigMap, deleteConfigMaps, ensureNamespace } from '../runtime/kube-api.js';
 import type { KubeApiCredentials } from '../runtime/kubeconfig.js';
 import { startPeriodic, type PeriodicWorker } from './periodic.js';
 import { errorText, failureOf, type Probe, type ProbeContext } from './probe.js';
@@ -155,3 +155,20 @@ export function apiWriteProbe(ctx: ProbeContext, opts: ApiWriteProbeOptions): Pr
     },
   };
 }
+
+/**
+ * Deletes every ConfigMap the API probes wrote in `namespace` (any run, any case): a case's cleanup
+ * that timed out (a 5-minute leader-kill case writes ~3,000; on ha-5cp deleting them outlived a 30 s
+ * deadline) is then finished by the next case instead of leaving objects in etcd for good.
+ * Only the probes write to this namespace, and they have stopped when this runs.
+ */
+export async function deleteProbeConfigMaps(creds: KubeApiCredentials, namespace: string): Promise<void> {
+  try {
+    await deleteConfigMaps(creds, namespace, RUN_LABEL, { timeoutMs: PROBE_CLEANUP_TIMEOUT_MS });
+  } catch (e) {
+    console.warn(`cleanup of the probe ConfigMaps in ${namespace} failed (the next case retries it): ${(e as Error).message}`);
+  }
+}
+
+const PROBE_CLEANUP_TIMEOUT_MS = 120_000;
+

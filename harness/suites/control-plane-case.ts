@@ -7,7 +7,7 @@ import { eventsForCase } from '../checks/lease-logs.js';
 import type { Verdict } from '../checks/verdict.js';
 import { readLeaderElectionLogs } from '../cluster/leader-election-logs.js';
 import { inspectContainer } from '../runtime/docker.js';
-import { apiWriteProbe, RUN_LABEL, runLabelValue } from '../probes/api-write-probe.js';
+import { apiWriteProbe, deleteProbeConfigMaps } from '../probes/api-write-probe.js';
 import { apiserverProbe } from '../probes/apiserver-probe.js';
 import { endpointsPoller } from '../probes/endpoints-poller.js';
 import { etcdLeaderPoller } from '../probes/etcd-leader-poller.js';
@@ -18,7 +18,6 @@ import { leaseObserver, leaseWatch } from '../probes/lease-observer.js';
 import { nodeConditionPoller } from '../probes/node-condition-poller.js';
 import { takePodSnapshot } from '../probes/pod-observer.js';
 import type { Probe, ProbeContext } from '../probes/probe.js';
-import { deleteConfigMaps } from '../runtime/kube-api.js';
 import { runScenario, type Phase } from '../scenario.js';
 import type { CaseRecorder } from '../suite-session.js';
 import type { ControlPlaneSuite } from './control-plane-suite.js';
@@ -116,10 +115,6 @@ export async function runControlPlaneCase<Id extends string>(
     return g.check(recorder.history, g);
   });
   recorder.save(verdicts);
-  try {
-    await deleteConfigMaps(suite.creds, PROBE_NAMESPACE, `${RUN_LABEL}=${runLabelValue(keyRun)}`, { timeoutMs: 30_000 });
-  } catch (e) {
-    console.warn(`cleanup of the case's probe ConfigMaps failed: ${(e as Error).message}`);
-  }
+  await deleteProbeConfigMaps(suite.creds, PROBE_NAMESPACE);
   return { recorder, verdicts };
 }

@@ -8,7 +8,7 @@
 import { expect } from 'vitest';
 import type { Verdict } from '../checks/verdict.js';
 import type { EtcdQuorumGuaranteeId } from '../guarantees/catalogue.js';
-import { apiWriteProbe, RUN_LABEL, runLabelValue } from '../probes/api-write-probe.js';
+import { apiWriteProbe, deleteProbeConfigMaps } from '../probes/api-write-probe.js';
 import { etcdLeaderPoller } from '../probes/etcd-leader-poller.js';
 import { etcdMetricsProbe } from '../probes/etcd-metrics.js';
 import { etcdReadProbes } from '../probes/etcd-read-probe.js';
@@ -16,7 +16,6 @@ import { etcdWatchProbe } from '../probes/etcd-watch-probe.js';
 import { etcdWriteProbe } from '../probes/etcd-write-probe.js';
 import { takeEtcdSnapshot } from '../probes/final-snapshot.js';
 import type { Probe } from '../probes/probe.js';
-import { deleteConfigMaps } from '../runtime/kube-api.js';
 import { loadKubeconfig } from '../runtime/kubeconfig.js';
 import { runScenario, type Phase, type ScenarioResult } from '../scenario.js';
 import type { CaseRecorder } from '../suite-session.js';
@@ -67,11 +66,7 @@ export async function runEtcdQuorumCase(
     return g.check(recorder.history, g);
   });
   recorder.save(verdicts);
-  try {
-    await deleteConfigMaps(creds, PROBE_NAMESPACE, `${RUN_LABEL}=${runLabelValue(keyRun)}`, { timeoutMs: 30_000 });
-  } catch (e) {
-    console.warn(`cleanup of the case's probe ConfigMaps failed (label ${RUN_LABEL}=${runLabelValue(keyRun)}): ${(e as Error).message}`);
-  }
+  await deleteProbeConfigMaps(creds, PROBE_NAMESPACE);
   return { recorder, scenario, verdicts };
 }
 
