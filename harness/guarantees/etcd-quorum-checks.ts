@@ -13,6 +13,7 @@ import { baselineWindow, confirmedWindow, outerWindow, requireFaults, threshold,
 import type { FaultWindow, History, LeaderObservation } from '../probes/history.js';
 import {
   availabilityStats,
+  invokedIn,
   longestOutage,
   probeRate,
   resolveByWatch,
@@ -178,9 +179,18 @@ export const checkBaselineHealthy: EtcdQuorumCheck = (history, g, ctx) =>
         return verdict(g.id, 'inconclusive', 'no baseline window');
       }
       const min = ctx.allowances.baselineMinSuccessRatio;
-      const etcd = availabilityStats(history.operations({ probe: ctx.names.etcdWrite }), base);
+      // Availability, as in every write check: a write answered after the probe's deadline but
+      // delivered by the watch was accepted (resolveByWatch). Its latency is reported beside it.
+      const asSent = history.operations({ probe: ctx.names.etcdWrite });
+      const { ops: writes } = resolveByWatch(asSent, history.watchEvents());
+      const etcd = availabilityStats(writes, base);
+      const acceptedLate = invokedIn(writes, base).filter((o) => o.outcome === 'ok').length - availabilityStats(asSent, base).okCount;
       const api = availabilityStats(history.operations({ probe: ctx.names.apiWrite }), base);
-      const measured: Record<string, number> = { baselineWriteSuccessRatio: etcd.successRatio ?? 0 };
+      const latencies = invokedIn(asSent, base).filter((o) => o.outcome === 'ok').map((o) => o.completedAtMs - o.invokedAtMs).sort((a, b) => a - b);
+      const measured: Record<string, number> = { baselineWriteSuccessRatio: etcd.successRatio ?? 0, baselineWritesAcceptedAfterDeadline: acceptedLate };
+      if (latencies.length > 0) {
+        measured['baselineWriteLatencyP99Ms'] = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0;
+      }
       if (api.successRatio !== undefined) {
         measured['baselineApiWriteSuccessRatio'] = api.successRatio;
       }

@@ -102,3 +102,35 @@ describe('stored history: quorum loss (2 of 3 stopped) on ha-3cp', () => {
     expect(status('etcd-quorum.watch-ordered-without-gaps', h).status).toBe('pass');
   });
 });
+
+describe('stored history: ha-5cp baseline with one slow commit (2026-12-06)', () => {
+  // The last case of a suite run on a 2-core host running five members: 12 s of baseline, in which
+  // one commit stall timed out 15 writes at the probe's 250 ms deadline; the watch delivered all 15.
+  const h = load('baseline-slow-commits-5cp.jsonl');
+  const members = ['', '2', '3', '4', '5'].map((n) => `kube-ha-chaos-control-plane${n}`);
+  const fiveMembers = buildEtcdQuorumCatalogue({
+    timersByMember: Object.fromEntries(members.map((m) => [m, ETCD_DEFAULT_TIMERS])),
+    probes: { pollIntervalMs: 100, writeIntervalMs: 100, writeTimeoutMs: 250 },
+  });
+  const baseline = (history: History) => {
+    const g = fiveMembers.get('etcd-quorum.baseline-healthy');
+    return g.check(history, g);
+  };
+
+  it('passes: the slow writes were accepted, and their slowness is reported, not hidden', () => {
+    const v = baseline(h);
+    expect(v.status).toBe('pass');
+    expect(v.measured['baselineWriteSuccessRatio']).toBe(1);
+    expect(v.measured['baselineWritesAcceptedAfterDeadline']).toBe(15);
+    expect(v.measured['baselineWriteLatencyP99Ms']).toBeGreaterThan(100);
+  });
+
+  it('fails on the same history when the watch never delivered those writes (they were not accepted)', () => {
+    const lost = new Set(h.operations({ probe: 'etcd-write' }).filter((o) => o.outcome === 'unknown').map((o) => o.key));
+    expect(lost.size).toBe(15);
+    const withoutThem = new History(h.entries().filter((e) => !(e.kind === 'watch' && lost.has(e.key))));
+    const v = baseline(withoutThem);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(/baseline writes succeeded only 98\.\d%, below 99\.0%/);
+  });
+});
