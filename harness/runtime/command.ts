@@ -6,6 +6,7 @@
  * command, the exit code, the duration and the tail of stderr.
  */
 import { spawn } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 export interface CommandOptions {
@@ -109,6 +110,16 @@ export function runCommand(argv: readonly string[], opts: CommandOptions): Promi
       // Own process group, so a timeout kills the whole tree (go build spawns compilers).
       detached: true,
     });
+    // The harness may run at a raised CPU priority (runtime/host.ts raiseMeasurementPriority); the
+    // CLIs it starts are not the instrument, so they go back to the default and do not get ahead of
+    // the cluster under test. (A child that already exited, or any other refusal, changes nothing.)
+    if (child.pid !== undefined && getPriority() < 0) {
+      try {
+        setPriority(child.pid, 0);
+      } catch {
+        // gone already
+      }
+    }
     let stdout = '';
     let stderr = '';
     let timedOut = false;

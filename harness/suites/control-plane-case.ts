@@ -12,6 +12,8 @@ import { apiserverProbe } from '../probes/apiserver-probe.js';
 import { endpointsPoller } from '../probes/endpoints-poller.js';
 import { etcdLeaderPoller } from '../probes/etcd-leader-poller.js';
 import { etcdWriteProbe } from '../probes/etcd-write-probe.js';
+import type { ProbeSettings } from '../guarantees/thresholds.js';
+import { PROBE_AIM_INTERVAL_MS } from './etcd-quorum-suite.js';
 import { httpProbe } from '../probes/http-probe.js';
 import { lbBackendPoller } from '../probes/lb-backend-poller.js';
 import { leaseObserver, leaseWatch } from '../probes/lease-observer.js';
@@ -22,6 +24,14 @@ import { runScenario, type Phase } from '../scenario.js';
 import type { CaseRecorder } from '../suite-session.js';
 import type { ControlPlaneSuite } from './control-plane-suite.js';
 import { PROBE_NAMESPACE } from './etcd-quorum-case.js';
+
+/**
+ * The etcd probes of the control-plane suites (one write worker per member, 1 s deadline: they judge
+ * that etcd keeps quorum, not election timing). The thresholds of their etcd guarantee must be
+ * derived from these, not from the etcd-quorum suite's 250 ms probe (they were, until 2026-12-06:
+ * the node-loss bound assumed a 250 ms deadline for writes that waited 1 s).
+ */
+export const CONTROL_PLANE_ETCD_PROBES: ProbeSettings = { pollIntervalMs: 100, writeIntervalMs: 100, writeTimeoutMs: 1_000 };
 
 /** The probes a case can ask for. */
 export type ControlPlaneProbeKind = 'api' | 'apiservers' | 'leases' | 'lb-backends' | 'endpoints' | 'nodes' | 'http' | 'etcd';
@@ -74,8 +84,8 @@ async function probesFor<Id extends string>(suite: ControlPlaneSuite<Id>, ctx: P
         out.push(httpProbe(ctx, { targets: suite.workload.targets }));
         break;
       case 'etcd':
-        out.push(etcdWriteProbe(ctx, { targets: session.etcd, runId: keyRun, intervalMs: 80, timeoutMs: 1_000 }));
-        out.push(etcdLeaderPoller(ctx, { targets: session.etcd, intervalMs: 80 }));
+        out.push(etcdWriteProbe(ctx, { targets: session.etcd, runId: keyRun, intervalMs: PROBE_AIM_INTERVAL_MS, timeoutMs: CONTROL_PLANE_ETCD_PROBES.writeTimeoutMs }));
+        out.push(etcdLeaderPoller(ctx, { targets: session.etcd, intervalMs: PROBE_AIM_INTERVAL_MS }));
         break;
     }
   }

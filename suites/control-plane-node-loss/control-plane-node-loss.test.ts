@@ -1,9 +1,9 @@
 import { describe, it } from 'vitest';
 import { buildControlPlaneNodeLossCatalogue, CONTROL_PLANE_NODE_LOSS_IDS } from '../../harness/guarantees/control-plane-node-loss-catalogue.js';
-import { runControlPlaneCase } from '../../harness/suites/control-plane-case.js';
+import { CONTROL_PLANE_ETCD_PROBES, runControlPlaneCase } from '../../harness/suites/control-plane-case.js';
 import { useControlPlaneSuite } from '../../harness/suites/control-plane-suite.js';
 import { expectVerdictsHold } from '../../harness/suites/etcd-quorum-case.js';
-import { ETCD_QUORUM_PROBES, readEtcdTimers } from '../../harness/suites/etcd-quorum-suite.js';
+import { readEtcdTimers } from '../../harness/suites/etcd-quorum-suite.js';
 
 const suite = useControlPlaneSuite(
   'control-plane-node-loss',
@@ -11,7 +11,7 @@ const suite = useControlPlaneSuite(
     buildControlPlaneNodeLossCatalogue({
       ...input,
       // The quorum part is etcd-quorum's guarantee, with the members' real timers.
-      etcd: { timersByMember: (await readEtcdTimers(session.cluster.controlPlanes)).timers, probes: ETCD_QUORUM_PROBES },
+      etcd: { timersByMember: (await readEtcdTimers(session.cluster.controlPlanes)).timers, probes: CONTROL_PLANE_ETCD_PROBES },
     }),
   { workload: true },
 );
