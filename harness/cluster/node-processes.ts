@@ -59,8 +59,8 @@ export async function waitInNode(node: string, script: string, args: readonly st
 const PID_GONE = 'while [ -e /proc/$1 ] && ! grep -q "^State:[[:space:]]*Z" /proc/$1/status 2>/dev/null; do sleep 0.05; done';
 const NONE_RUNNING = 'while pgrep -x "$1" >/dev/null; do sleep 0.1; done';
 const ONE_NEW_PID = 'while :; do p=$(pgrep -x "$1"); if [ -n "$p" ] && [ "$(echo $p | wc -w)" -eq 1 ] && [ "$p" != "$2" ]; then echo "$p"; exit 0; fi; sleep 0.2; done';
-const STATE_IS = 'while [ "$(sed "s/.*) //" /proc/$1/stat 2>/dev/null | cut -c1)" != "$2" ]; do sleep 0.05; done';
-const STATE_IS_NOT = 'while [ "$(sed "s/.*) //" /proc/$1/stat 2>/dev/null | cut -c1)" = "$2" ]; do sleep 0.05; done';
+// $3 is the test operator that holds WHILE waiting: '!=' waits until the state is $2, '=' until it is not.
+const STATE_WAIT = 'while [ "$(sed "s/.*) //" /proc/$1/stat 2>/dev/null | cut -c1)" "$3" "$2" ]; do sleep 0.05; done';
 
 /** Until process `pid` has exited. */
 export async function waitForPidGone(node: string, pid: number, deadlineMs: number, what: string): Promise<void> {
@@ -84,7 +84,7 @@ export async function waitForNewPid(node: string, name: string, oldPid: number, 
 
 /** Until process `pid` is (or, with `not`, is no longer) in one-letter state `state` (T = stopped). */
 export async function waitForProcessState(node: string, pid: number, state: string, deadlineMs: number, what: string, opts: { not?: boolean } = {}): Promise<void> {
-  await waitInNode(node, opts.not ? STATE_IS_NOT : STATE_IS, [String(pid), state], deadlineMs, what);
+  await waitInNode(node, STATE_WAIT, [String(pid), state, opts.not ? '=' : '!='], deadlineMs, what);
 }
 
 export async function moveFile(node: string, from: string, to: string): Promise<void> {

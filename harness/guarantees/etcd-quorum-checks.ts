@@ -10,7 +10,7 @@
  *   request answered just before the fault bit, or just after the heal began, is not blamed.
  */
 import { baselineWindow, confirmedWindow, outerWindow, requireFaults, threshold, type CheckedGuarantee } from './check-helpers.js';
-import type { FaultWindow, History, LeaderObservation } from '../probes/history.js';
+import type { FaultWindow, History, LeaderObservation, Operation } from '../probes/history.js';
 import {
   availabilityStats,
   invokedIn,
@@ -130,6 +130,12 @@ function probeRatePrecondition(history: History, g: CheckedGuarantee, ctx: Check
 
 
 
+/** Writes invoked in the window that the probe gave up on but resolveByWatch found accepted. */
+function acceptedAfterDeadline(asSent: readonly Operation[], resolved: readonly Operation[], w: TimeWindow): number {
+  const ok = (ops: readonly Operation[]): number => invokedIn(ops, w).filter((o) => o.outcome === 'ok').length;
+  return ok(resolved) - ok(asSent);
+}
+
 /** The minimum success ratio a window can have if its one outage stays within `maxOutageMs`. */
 function derivedMinRatio(maxOutageMs: number, w: TimeWindow, slack: number): number {
   return Math.max(0, 1 - maxOutageMs / Math.max(1, w.endMs - w.startMs) - slack);
@@ -184,7 +190,7 @@ export const checkBaselineHealthy: EtcdQuorumCheck = (history, g, ctx) =>
       const asSent = history.operations({ probe: ctx.names.etcdWrite });
       const { ops: writes } = resolveByWatch(asSent, history.watchEvents());
       const etcd = availabilityStats(writes, base);
-      const acceptedLate = invokedIn(writes, base).filter((o) => o.outcome === 'ok').length - availabilityStats(asSent, base).okCount;
+      const acceptedLate = acceptedAfterDeadline(asSent, writes, base);
       const api = availabilityStats(history.operations({ probe: ctx.names.apiWrite }), base);
       const latencies = invokedIn(asSent, base).filter((o) => o.outcome === 'ok').map((o) => o.completedAtMs - o.invokedAtMs).sort((a, b) => a - b);
       const measured: Record<string, number> = { baselineWriteSuccessRatio: etcd.successRatio ?? 0, baselineWritesAcceptedAfterDeadline: acceptedLate };
@@ -254,8 +260,11 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
           // Availability, not latency: a write answered after the probe's deadline but delivered by
           // the watch was accepted (resolveByWatch says why the deadline is not a latency bound).
           const { ops: writes } = resolveByWatch(asSent, history.watchEvents());
-          acceptedLate += writes.filter((o, i) => o !== asSent[i] && o.invokedAtMs >= w.startMs && o.invokedAtMs < w.endMs).length;
+          acceptedLate += acceptedAfterDeadline(asSent, writes, w);
           const members = [...new Set(writes.map((o) => o.target))].sort();
+          if (members.length === 0) {
+            return verdict(g.id, 'inconclusive', `no writes through surviving members during fault ${f.faultId}`);
+          }
           const floor = derivedMinRatio(maxOutage, w, ctx.allowances.ratioSlack);
           for (const m of members) {
             const own = writes.filter((o) => o.target === m);
@@ -270,9 +279,6 @@ function writesSurvive(kind: 'follower' | 'minority'): EtcdQuorumCheck {
             if (avail.ratio - floor < worst.margin) {
               worst = { ...worst, ratio: avail.ratio, ratioMember: m, floor, margin: avail.ratio - floor };
             }
-          }
-          if (members.length === 0) {
-            return verdict(g.id, 'inconclusive', `no writes through surviving members during fault ${f.faultId}`);
           }
           requestRatio = Math.min(requestRatio, availabilityStats(asSent, w).successRatio ?? 1);
           // The API-layer effect is reported, not judged: kubeadm points each apiserver at its local

@@ -120,23 +120,31 @@ function header(h: GatewayHeader | undefined): { revision: number; memberId: str
 }
 
 /**
+ * A kept-alive HTTPS agent for one member with the client certificate (files read once, now), its
+ * identity checked against the node name when given. Shared with the metrics reader.
+ */
+export function memberAgent(opts: EtcdMemberOptions, maxSockets: number): Agent {
+  return new Agent({
+    keepAlive: true,
+    maxSockets,
+    maxFreeSockets: maxSockets,
+    ca: readFileSync(opts.tls.cacert),
+    cert: readFileSync(opts.tls.cert),
+    key: readFileSync(opts.tls.key),
+    ...(opts.serverName === undefined ? {} : { servername: opts.serverName }),
+  });
+}
+
+/**
  * Opens a gateway client bound to one member; `watchPrefix` opens a gRPC client for the stream on
  * first use. Reads the TLS files once, now.
  */
 export function openEtcdGatewayMember(opts: EtcdMemberOptions): EtcdMemberClient {
   const url = new URL(opts.endpoint);
   const defaultTimeoutMs = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  const agent = new Agent({
-    keepAlive: true,
-    // One connection is what a probe worker needs; concurrent callers (a poller beside a writer)
-    // get their own rather than queueing behind each other's deadlines.
-    maxSockets: 4,
-    maxFreeSockets: 4,
-    ca: readFileSync(opts.tls.cacert),
-    cert: readFileSync(opts.tls.cert),
-    key: readFileSync(opts.tls.key),
-    ...(opts.serverName === undefined ? {} : { servername: opts.serverName }),
-  });
+  // One connection is what a probe worker needs; concurrent callers (a poller beside a writer)
+  // get their own rather than queueing behind each other's deadlines.
+  const agent = memberAgent(opts, 4);
   let grpc: EtcdMemberClient | undefined;
   let closed = false;
   const t = (o?: EtcdCallOptions): number => o?.timeoutMs ?? defaultTimeoutMs;

@@ -11,9 +11,9 @@
  * The same rules as every client in runtime/: a deadline on every call, no retries, and an error
  * that says which member and why.
  */
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { request } from 'node:https';
 import type { EtcdMemberOptions } from './etcd.js';
+import { memberAgent } from './etcd-gateway.js';
 
 export interface EtcdMetricsReader {
   /** The metrics page as text. */
@@ -23,14 +23,7 @@ export interface EtcdMetricsReader {
 
 export function openEtcdMetricsReader(opts: EtcdMemberOptions): EtcdMetricsReader {
   const url = new URL('/metrics', opts.endpoint);
-  const agent = new Agent({
-    keepAlive: true,
-    maxSockets: 1,
-    ca: readFileSync(opts.tls.cacert),
-    cert: readFileSync(opts.tls.cert),
-    key: readFileSync(opts.tls.key),
-    ...(opts.serverName === undefined ? {} : { servername: opts.serverName }),
-  });
+  const agent = memberAgent(opts, 1);
   return {
     read: (timeoutMs) =>
       new Promise<string>((resolve, reject) => {

@@ -94,10 +94,10 @@ export const MEASUREMENT_NICENESS = -10;
  */
 export function raiseMeasurementPriority(): { niceness: number; threads: number } | { error: string } {
   try {
-    setPriority(MEASUREMENT_NICENESS);
     // Niceness is per thread on Linux, and V8's garbage-collector helpers and libuv's pool were
     // started before this call at the default: left there, the main thread waited for starved GC
-    // helpers (event-loop stalls of 1.9-2.4 s in the quorum-loss case on ha-5cp). So every thread.
+    // helpers (event-loop stalls of 1.9-2.4 s in the quorum-loss case on ha-5cp). So every thread,
+    // the main one (tid = pid) included.
     let threads = 0;
     for (const tid of readdirSync('/proc/self/task')) {
       try {
