@@ -12,15 +12,20 @@ function fakeTime() {
     advance: (ms: number) => {
       t += ms;
     },
-    sleep: async (ms: number) => {
-      t += ms;
-      await Promise.resolve();
+    /** Sleeps `ms`, plus `late(i)` for the i-th sleep (a timer that fires late). */
+    sleeper: (late: (i: number) => number) => {
+      let i = 0;
+      return async (ms: number) => {
+        t += ms + late(i);
+        i += 1;
+        await Promise.resolve();
+      };
     },
   };
 }
 
 /** Runs a worker until `n` tasks have started; returns their start times. */
-async function run(n: number, intervalMs: number, durationMs: (seq: number) => number, startDelayMs = 0): Promise<number[]> {
+async function run(n: number, intervalMs: number, durationMs: (seq: number) => number, startDelayMs = 0, late: (i: number) => number = () => 0): Promise<number[]> {
   const time = fakeTime();
   const starts: number[] = [];
   let stop: () => Promise<void> = async () => undefined;
@@ -29,7 +34,7 @@ async function run(n: number, intervalMs: number, durationMs: (seq: number) => n
       intervalMs,
       startDelayMs,
       clock: time.clock,
-      sleep: time.sleep,
+      sleep: time.sleeper(late),
       onError: (e) => {
         throw e;
       },
@@ -54,12 +59,22 @@ describe('startPeriodic', () => {
     expect(await run(5, 100, () => 30)).toEqual([0, 100, 200, 300, 400]);
   });
 
-  it('after an overrun skips the missed grid points and keeps its grid, without a catch-up burst', async () => {
-    // Task 1 takes 350 ms (3.5 slots): it ends at 450, the points at 200-400 are skipped, task 2
-    // starts at 500 and the rhythm goes on on the same grid.
-    expect(await run(6, 100, (seq) => (seq === 1 ? 350 : 10))).toEqual([0, 100, 500, 600, 700, 800]);
+  it('after an overrun starts once at once, in the slot it ended in, then keeps its grid: no catch-up burst', async () => {
+    // Task 1 takes 350 ms (3.5 slots): it ends at 450, inside the slot of 400. The points at 200 and
+    // 300 are not made up; the slot of 400 gets its task late, at 450, and the rhythm goes on at 500
+    // on the same grid.
+    expect(await run(6, 100, (seq) => (seq === 1 ? 350 : 10))).toEqual([0, 100, 450, 500, 600, 700]);
+    // A request slightly slower than the interval delays the next start by its excess, not by a
+    // whole slot (a 10 Hz probe whose latency straddles 100 ms keeps sampling at ~10 Hz).
+    expect(await run(5, 100, () => 110)).toEqual([0, 110, 220, 330, 440]);
     // An overrun ending exactly on a grid point starts the next task there.
     expect(await run(3, 100, (seq) => (seq === 0 ? 200 : 10))).toEqual([0, 200, 300]);
+  });
+
+  it('a timer that fires late (a host stall) gives one late start, not two back to back', async () => {
+    // The first sleep (meant to end at 100) ends 250 ms late, at 350: that task belongs to the slot
+    // of 300, so the next start is at 400, not at once.
+    expect(await run(4, 100, () => 10, 0, (i) => (i === 0 ? 250 : 0))).toEqual([0, 350, 400, 500]);
   });
 
   it('has one task in flight at a time; stop() waits for it, is idempotent, and no task starts after it', async () => {
@@ -106,9 +121,9 @@ describe('startPeriodic', () => {
 
   it('a phase-shifted worker (the second of three sharing 12.5 Hz) starts one interval late and keeps its own grid', async () => {
     expect(await run(3, 240, () => 10, 80)).toEqual([80, 320, 560]);
-    // A hung task blinds only its own worker: this one overruns to 410 ms and then waits for its
-    // own next point (640), so it stays 80 ms after the second worker and 160 ms after the first.
-    expect(await run(3, 240, (seq) => (seq === 0 ? 250 : 10), 160)).toEqual([160, 640, 880]);
+    // A hung task blinds only its own worker: this one overruns to 410 ms, starts once late there,
+    // and is back on its own grid at 640, 80 ms after the second worker and 160 ms after the first.
+    expect(await run(4, 240, (seq) => (seq === 0 ? 250 : 10), 160)).toEqual([160, 410, 640, 880]);
   });
 
   it('refuses a non-positive interval', () => {

@@ -3,13 +3,21 @@
  * RecordingClient rule: more load means more workers, never concurrency inside one).
  *
  * Scheduling: starts are aimed at a fixed grid (t0, t0 + interval, ...), so timer lateness does not
- * accumulate and the rate is exactly 1/interval while tasks are fast. After a task overruns its slot
- * (or the timer fires late) the worker skips the grid points it missed and starts at the next one:
- * no burst of catch-up tasks after a slow period (a pile-up would flood a recovering server and
- * distort the measurement), and the grid never moves. The grid staying put is what keeps workers
- * that share a rate phase-shifted: when the grid restarted at each overrun, one harness stall that
- * woke three workers' timers at once merged their grids for the rest of the case (ha-5cp,
- * 2026-12-06: a member's three writes sent in the same millisecond, so a stall cost all three).
+ * accumulate and the rate is exactly 1/interval while tasks are fast. Each task belongs to the
+ * latest grid point at or before its start. A task that overruns into the next slot is followed at
+ * once by one late start for the slot it ended in (never a burst of catch-up tasks for the points it
+ * missed: a pile-up would flood a recovering server and distort the measurement); then the worker
+ * goes back to its grid, which never moves.
+ *
+ * Why both halves:
+ * - Starting late rather than idling to the next point: a request that takes 110 ms at 10 Hz would
+ *   otherwise cost a whole slot, so a probe whose latency straddles its interval loses resolution
+ *   exactly when the server is slow (CI, 2026-12-06: the API write probe through the LB, 10 Hz
+ *   nominal, sampled the baseline at 8.8/s and the suite had to call its verdicts inconclusive).
+ * - The grid staying put keeps workers that share a rate phase-shifted: when the grid restarted at
+ *   each overrun, one harness stall that woke three workers' timers at once merged their grids for
+ *   the rest of the case (ha-5cp, 2026-12-06: a member's three writes sent in the same millisecond,
+ *   so a stall cost all three). Now a stall merges at most the one tick it delayed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MonotonicClock } from './clock.js';
@@ -60,16 +68,21 @@ export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
     const gridStartMs = opts.clock.nowMs();
     let slot = 0;
     while (!stopped) {
+      // The slot this task belongs to: the latest grid point at or before its start (a timer that
+      // fired late, or an overrun, moves it forward; never back).
+      slot = Math.max(slot, Math.floor((opts.clock.nowMs() - gridStartMs) / opts.intervalMs));
       try {
         await opts.task(seq);
       } catch (err) {
         opts.onError(err);
       }
       seq += 1;
-      const now = opts.clock.nowMs();
-      // The next grid point after the current slot that is not in the past.
-      slot = Math.max(slot + 1, Math.ceil((now - gridStartMs) / opts.intervalMs));
-      await wait(gridStartMs + slot * opts.intervalMs - now, abort.signal);
+      slot += 1;
+      const untilNextMs = gridStartMs + slot * opts.intervalMs - opts.clock.nowMs();
+      if (untilNextMs > 0) {
+        await wait(untilNextMs, abort.signal);
+      }
+      // else the task overran its slot: the next one starts now, late, in the slot it ended in.
     }
   };
   const done = loop();
