@@ -7,6 +7,8 @@ import { getPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checkClusterHealth, waitForHealthy } from './cluster/health.js';
 import { hostCpuMs, reapedChildrenCpuMs } from './runtime/host.js';
+import { unsteadyReason } from './checks/steady-state.js';
+import type { PaceTracker } from './probes/periodic.js';
 import { injectFault } from './faults/inject.js';
 import type { ActiveFault } from './faults/active-fault.js';
 import type { FaultContext } from './faults/context.js';
@@ -63,11 +65,46 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Probes run this long before the first phase; no check reads the warm-up window. */
+/** Probes run at least this long before the first phase; no check reads the warm-up window. */
 export const PROBE_WARM_UP_MS = 2_000;
+/** The warm-up then goes on until the probes are steady (checks/steady-state.ts), at most this long. */
+export const STEADY_MAX_WAIT_MS = 15_000;
+const STEADY_POLL_MS = 250;
 export const WARM_UP_PHASE = 'warm-up';
 
-export async function runScenario(ctx: FaultContext, probes: readonly Probe[], phases: readonly Phase[]): Promise<ScenarioResult> {
+/** Options of a scenario. */
+export interface ScenarioOptions {
+  /** Where the probes' workers report running late (ProbeContext.pace); without it only failures count. */
+  readonly pace?: PaceTracker;
+}
+
+/**
+ * Waits until the probes are steady, for at most STEADY_MAX_WAIT_MS, and says in the history how
+ * long it waited and why (or that it gave up: the baseline is then judged as it comes).
+ */
+async function waitForSteadyProbes(ctx: FaultContext, pace: PaceTracker | undefined): Promise<void> {
+  const startMs = ctx.clock.nowMs();
+  let first: string | undefined;
+  for (;;) {
+    const nowMs = ctx.clock.nowMs();
+    const reason = unsteadyReason(ctx.history, nowMs, pace?.lastLateAtMs());
+    first ??= reason;
+    const waitedS = ((nowMs - startMs) / 1_000).toFixed(1);
+    if (reason === undefined) {
+      if (first !== undefined) {
+        ctx.history.record({ kind: 'note', atMs: nowMs, source: 'harness', text: `warm-up extended by ${waitedS} s until the probes were steady (first: ${first})` });
+      }
+      return;
+    }
+    if (nowMs - startMs >= STEADY_MAX_WAIT_MS) {
+      ctx.history.record({ kind: 'note', atMs: nowMs, source: 'harness', text: `the probes were not steady after ${waitedS} s more warm-up; the baseline starts anyway: ${reason}` });
+      return;
+    }
+    await sleep(STEADY_POLL_MS);
+  }
+}
+
+export async function runScenario(ctx: FaultContext, probes: readonly Probe[], phases: readonly Phase[], opts: ScenarioOptions = {}): Promise<ScenarioResult> {
   installSigintHeal();
   let health = await checkClusterHealth(ctx.cluster, ctx.etcd);
   if (!health.healthy) {
@@ -95,6 +132,7 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
   const warmUpStart = ctx.clock.nowMs();
   mark(WARM_UP_PHASE, warmUpStart);
   await sleep(PROBE_WARM_UP_MS);
+  await waitForSteadyProbes(ctx, opts.pace);
   mark(WARM_UP_PHASE, warmUpStart, ctx.clock.nowMs());
   // The harness's own CPU while it probes (this process: probes, fault injection, heal checks; not
   // the docker/kubectl children), recorded per case so every report shows what measuring cost.

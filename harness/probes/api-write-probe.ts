@@ -139,6 +139,7 @@ export function apiWriteProbe(ctx: ProbeContext, opts: ApiWriteProbeOptions): Pr
           startPeriodic({
             intervalMs: w.intervalMs,
             clock: ctx.clock,
+            ...(ctx.pace === undefined ? {} : { pace: ctx.pace }),
             task: (seq) => createOnce(w, seq),
             onError: (err) => ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: w.probe, text: `worker ${w.target}: ${errorText(err)}` }),
           }),

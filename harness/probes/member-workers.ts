@@ -47,6 +47,7 @@ export function memberWorkersProbe(ctx: ProbeContext, opts: MemberWorkersOptions
             intervalMs: opts.intervalMs * perMember,
             startDelayMs: worker * opts.intervalMs,
             clock: ctx.clock,
+            ...(ctx.pace === undefined ? {} : { pace: ctx.pace }),
             task: (seq) => opts.task(m, seq, worker),
             // A task records its own failures; reaching here is a probe bug, kept visible as a note.
             onError: (err) => ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: opts.name, text: `worker ${m.member}/${worker}: ${failureOf(err).error}` }),

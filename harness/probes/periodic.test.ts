@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startRunClock } from './clock.js';
-import { startPeriodic } from './periodic.js';
+import { createPaceTracker, startPeriodic, type PaceLog } from './periodic.js';
 
 /** A fake time line: sleeping and working advance it; nothing depends on the host's timers. */
 function fakeTime() {
@@ -25,7 +25,7 @@ function fakeTime() {
 }
 
 /** Runs a worker until `n` tasks have started; returns their start times. */
-async function run(n: number, intervalMs: number, durationMs: (seq: number) => number, startDelayMs = 0, late: (i: number) => number = () => 0): Promise<number[]> {
+async function run(n: number, intervalMs: number, durationMs: (seq: number) => number, startDelayMs = 0, late: (i: number) => number = () => 0, pace?: PaceLog): Promise<number[]> {
   const time = fakeTime();
   const starts: number[] = [];
   let stop: () => Promise<void> = async () => undefined;
@@ -35,6 +35,7 @@ async function run(n: number, intervalMs: number, durationMs: (seq: number) => n
       startDelayMs,
       clock: time.clock,
       sleep: time.sleeper(late),
+      ...(pace === undefined ? {} : { pace }),
       onError: (e) => {
         throw e;
       },
@@ -124,6 +125,28 @@ describe('startPeriodic', () => {
     // A hung task blinds only its own worker: this one overruns to 410 ms, starts once late there,
     // and is back on its own grid at 640, 80 ms after the second worker and 160 ms after the first.
     expect(await run(4, 240, (seq) => (seq === 0 ? 250 : 10), 160)).toEqual([160, 410, 640, 880]);
+  });
+
+  it('reports each late start to its pace log, and nothing while it keeps to its grid', async () => {
+    const lateAt = (durationMs: (seq: number) => number, late: (i: number) => number = () => 0): Promise<number[]> => {
+      const reports: number[] = [];
+      return run(6, 100, durationMs, 0, late, { late: (atMs) => reports.push(atMs) }).then(() => reports);
+    };
+    expect(await lateAt(() => 30)).toEqual([]);
+    // A task that ends exactly on the next point is on time.
+    expect(await lateAt((seq) => (seq === 0 ? 100 : 10))).toEqual([]);
+    // The 350 ms overrun ends at 450: the start there is late (reported when the task ends, and
+    // again when the late task starts in a later slot than the one it followed).
+    expect(await lateAt((seq) => (seq === 1 ? 350 : 10))).toEqual([450, 450]);
+    // A 110 ms request is late by 10 ms.
+    expect(await lateAt((seq) => (seq === 2 ? 110 : 10))).toEqual([310]);
+    // A timer that fired 250 ms late.
+    expect(await lateAt(() => 10, (i) => (i === 0 ? 250 : 0))).toEqual([350]);
+    const tracker = createPaceTracker();
+    expect(tracker.lastLateAtMs()).toBeUndefined();
+    tracker.late(450);
+    tracker.late(310);
+    expect(tracker.lastLateAtMs()).toBe(450);
   });
 
   it('refuses a non-positive interval', () => {

@@ -22,6 +22,30 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MonotonicClock } from './clock.js';
 
+/**
+ * Where workers report that they ran late: a task that started after its grid point because the one
+ * before overran, or a timer that fired past the next point. The scenario waits for a stretch with
+ * none before it starts the baseline (steady-state.ts).
+ */
+export interface PaceLog {
+  late(atMs: number): void;
+}
+
+/** A PaceLog that remembers the last report. */
+export interface PaceTracker extends PaceLog {
+  lastLateAtMs(): number | undefined;
+}
+
+export function createPaceTracker(): PaceTracker {
+  let last: number | undefined;
+  return {
+    late(atMs: number): void {
+      last = last === undefined ? atMs : Math.max(last, atMs);
+    },
+    lastLateAtMs: () => last,
+  };
+}
+
 /** A running periodic worker. */
 export interface PeriodicWorker {
   /** Stops scheduling and resolves when the task in flight (if any) has finished. Idempotent. */
@@ -40,6 +64,8 @@ export interface PeriodicOptions {
   readonly onError: (err: unknown) => void;
   /** Wait this long before the first task (phase offset between workers sharing a rate); default 0. */
   readonly startDelayMs?: number;
+  /** Told each time this worker starts a task late (optional). */
+  readonly pace?: PaceLog;
   /** How to wait; defaults to node:timers/promises. Tests pass one that advances a fake clock. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -70,7 +96,12 @@ export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
     while (!stopped) {
       // The slot this task belongs to: the latest grid point at or before its start (a timer that
       // fired late, or an overrun, moves it forward; never back).
-      slot = Math.max(slot, Math.floor((opts.clock.nowMs() - gridStartMs) / opts.intervalMs));
+      const startMs = opts.clock.nowMs();
+      const due = Math.floor((startMs - gridStartMs) / opts.intervalMs);
+      if (due > slot) {
+        opts.pace?.late(startMs);
+      }
+      slot = Math.max(slot, due);
       try {
         await opts.task(seq);
       } catch (err) {
@@ -81,8 +112,10 @@ export function startPeriodic(opts: PeriodicOptions): PeriodicWorker {
       const untilNextMs = gridStartMs + slot * opts.intervalMs - opts.clock.nowMs();
       if (untilNextMs > 0) {
         await wait(untilNextMs, abort.signal);
+      } else if (untilNextMs < 0) {
+        // The task overran its slot: the next one starts now, late, in the slot it ended in.
+        opts.pace?.late(opts.clock.nowMs());
       }
-      // else the task overran its slot: the next one starts now, late, in the slot it ended in.
     }
   };
   const done = loop();

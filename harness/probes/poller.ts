@@ -61,6 +61,7 @@ export function workersProbe(
           startPeriodic({
             intervalMs: w.intervalMs,
             clock: ctx.clock,
+            ...(ctx.pace === undefined ? {} : { pace: ctx.pace }),
             task: w.task,
             onError: (err) => note(`worker ${w.label}: ${errorText(err)}`),
           }),

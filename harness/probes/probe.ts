@@ -7,11 +7,14 @@
  */
 import type { MonotonicClock } from './clock.js';
 import type { History } from './history.js';
+import type { PaceLog } from './periodic.js';
 
 /** Where probes record, and the clock they stamp with. */
 export interface ProbeContext {
   readonly history: History;
   readonly clock: MonotonicClock;
+  /** Where the probes' fixed-rate workers report running late (the scenario's steadiness gate). */
+  readonly pace?: PaceLog;
 }
 
 /**

@@ -18,6 +18,7 @@ import { httpProbe } from '../probes/http-probe.js';
 import { lbBackendPoller } from '../probes/lb-backend-poller.js';
 import { leaseObserver, leaseWatch } from '../probes/lease-observer.js';
 import { nodeConditionPoller } from '../probes/node-condition-poller.js';
+import { createPaceTracker } from '../probes/periodic.js';
 import { takePodSnapshot } from '../probes/pod-observer.js';
 import type { Probe, ProbeContext } from '../probes/probe.js';
 import { runScenario, type Phase } from '../scenario.js';
@@ -101,7 +102,8 @@ export async function runControlPlaneCase<Id extends string>(
 ): Promise<ControlPlaneCaseOutcome> {
   const { session } = suite;
   const recorder = session.newCase(name);
-  const ctx: ProbeContext = { history: recorder.history, clock: session.clock };
+  const pace = createPaceTracker();
+  const ctx: ProbeContext = { history: recorder.history, clock: session.clock, pace };
   const keyRun = `${session.run.runId}-${name}`;
   const probes = await probesFor(suite, ctx, keyRun, opts.probes);
   const snapshot = async (): Promise<void> => {
@@ -111,7 +113,7 @@ export async function runControlPlaneCase<Id extends string>(
   };
   await snapshot();
   const caseStartMs = session.clock.nowMs();
-  await runScenario(recorder.faults, probes, typeof phases === 'function' ? phases(ctx, keyRun) : phases);
+  await runScenario(recorder.faults, probes, typeof phases === 'function' ? phases(ctx, keyRun) : phases, { pace });
   await snapshot();
   const runStartWallMs = Date.parse(session.clock.startedAtIso);
   for (const component of opts.leaseLogs ?? []) {

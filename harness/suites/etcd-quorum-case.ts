@@ -15,6 +15,7 @@ import { etcdReadProbes } from '../probes/etcd-read-probe.js';
 import { etcdWatchProbe } from '../probes/etcd-watch-probe.js';
 import { etcdWriteProbe } from '../probes/etcd-write-probe.js';
 import { takeEtcdSnapshot } from '../probes/final-snapshot.js';
+import { createPaceTracker } from '../probes/periodic.js';
 import type { Probe } from '../probes/probe.js';
 import { loadKubeconfig } from '../runtime/kubeconfig.js';
 import { runScenario, type Phase, type ScenarioResult } from '../scenario.js';
@@ -46,7 +47,8 @@ export async function runEtcdQuorumCase(
 ): Promise<CaseOutcome> {
   const { session } = suite;
   const recorder = session.newCase(name);
-  const ctx = { history: recorder.history, clock: session.clock };
+  const pace = createPaceTracker();
+  const ctx = { history: recorder.history, clock: session.clock, pace };
   // Keys and ConfigMaps of this case live under their own prefix / label.
   const keyRun = `${session.run.runId}-${name}`;
   const targets = session.etcd;
@@ -59,7 +61,7 @@ export async function runEtcdQuorumCase(
     etcdMetricsProbe(ctx, { targets }),
     ...(opts.reads ? etcdReadProbes(ctx, { targets, runId: keyRun, intervalMs: 100 }) : []),
   ];
-  const scenario = await runScenario(recorder.faults, probes, phases);
+  const scenario = await runScenario(recorder.faults, probes, phases, { pace });
   await takeEtcdSnapshot(ctx, { targets, runId: keyRun });
   const verdicts = [...judgedBy, ...EVERY_CASE].map((id) => {
     const g = suite.catalogue.get(id);
