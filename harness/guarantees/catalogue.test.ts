@@ -112,6 +112,34 @@ describe('verdicts on a simulated leader SIGKILL', () => {
     expect(v.reason).toMatch(/new leader after \d+ ms, writes back after at most \d+ ms/);
   });
 
+  it('takes a first write the probe timed out on but the watch delivered as accepted at its delivery', () => {
+    const p = LEADER_KILL_DEFAULTS;
+    const entries = h.entries();
+    const first = entries.find((e) => e.kind === 'op' && e.probe === 'etcd-write' && e.outcome === 'ok' && e.invokedAtMs >= p.killConfirmedAtMs);
+    if (first?.kind !== 'op') {
+      throw new Error('the simulation has no write after the kill');
+    }
+    // The same history, but the probe gave up on that first write at its 250 ms deadline.
+    const timedOut = (keepDelivery: boolean): History =>
+      new History(
+        entries
+          .filter((e) => keepDelivery || !(e.kind === 'watch' && e.key === first.key))
+          .map((e) => (e === first ? { ...first, outcome: 'unknown' as const, completedAtMs: first.invokedAtMs + 250, error: 'context deadline exceeded' } : e)),
+      );
+    const before = judge('etcd-quorum.leader-loss-elects-new-leader', h);
+    const seen = judge('etcd-quorum.leader-loss-elects-new-leader', timedOut(true));
+    expect(seen.status).toBe('pass');
+    expect(before.measured['firstWritesSeenByWatch']).toBe(0);
+    expect(seen.measured['firstWritesSeenByWatch']).toBe(1);
+    // Counted at the delivery (2.5 ms after the commit in the simulation), not at the deadline.
+    expect(seen.measured['firstWriteMsMax']).toBeGreaterThanOrEqual(before.measured['firstWriteMsMax'] ?? Number.NaN);
+    expect(seen.measured['firstWriteMsMax']).toBeLessThan((before.measured['firstWriteMsMax'] ?? 0) + 10);
+    // Never delivered: the write stays unknown and the next answered write is the first.
+    const lost = judge('etcd-quorum.leader-loss-elects-new-leader', timedOut(false));
+    expect(lost.measured['firstWritesSeenByWatch']).toBe(0);
+    expect(lost.measured['firstWriteMsMax']).toBeGreaterThan((before.measured['firstWriteMsMax'] ?? 0) + 10);
+  });
+
   it('fails a slow election', () => {
     const slow = leaderKillHistory({ campaignAtMs: 23_900, newLeaderAtMs: 24_000 });
     const v = judge('etcd-quorum.leader-loss-elects-new-leader', slow);
