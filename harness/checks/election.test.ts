@@ -3,6 +3,7 @@ import type { LeaderObservation, MetricSample } from '../probes/history.js';
 import {
   correctTermLag,
   counterIncrease,
+  undisturbedStretches,
   electionAfter,
   leaderChanges,
   leaderEpochs,
@@ -139,6 +140,25 @@ describe('splitBrainViolations', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('undisturbedStretches', () => {
+  const s = (atMs: number, value: number): MetricSample => ({ kind: 'metric', atMs, member: 'cp1', name: 'etcd_server_leader_changes_seen_total', value });
+  it('splits at the faults that hit the member and at restarts, and drops stretches too short to compare', () => {
+    const samples = [s(0, 2), s(5_000, 3), s(10_000, 3), s(22_000, 0), s(35_000, 1), s(40_000, 2), s(45_000, 2), s(50_000, 1), s(55_000, 1), s(60_000, 2)];
+    const stretches = undisturbedStretches(samples, [{ issuedAtMs: 20_000, healedAtMs: 31_000 }]);
+    expect(stretches.map((x) => x.map((y) => y.atMs))).toEqual([
+      [0, 5_000, 10_000], // before the fault
+      [35_000, 40_000, 45_000], // after its heal, up to an unexplained restart
+      [50_000, 55_000, 60_000], // after that restart
+    ]);
+    expect(stretches.map((x) => counterIncrease(x))).toEqual([1, 1, 1]);
+  });
+
+  it('treats an unhealed fault as lasting to the end, and a fault between two scrapes as a boundary', () => {
+    expect(undisturbedStretches([s(0, 1), s(5_000, 1), s(25_000, 1)], [{ issuedAtMs: 20_000 }]).map((x) => x.length)).toEqual([2]);
+    expect(undisturbedStretches([s(0, 1), s(5_000, 1), s(9_000, 2), s(14_000, 2)], [{ issuedAtMs: 6_000, healedAtMs: 8_000 }]).map((x) => x.length)).toEqual([2, 2]);
   });
 });
 

@@ -234,6 +234,43 @@ export function counterIncrease(samples: readonly MetricSample[]): number {
   return total;
 }
 
+/**
+ * One member's counter samples split into the stretches it ran undisturbed: outside every fault that
+ * targeted it (from the fault's issue to its confirmed heal, or the end of the history) and between
+ * restarts. Inside such a stretch each increase of etcd_server_leader_changes_seen_total is a leader
+ * change the member saw. Across a stretch's edge it is not: a restarted etcd starts its counter at 0
+ * and counts learning the current leader as a change, and a member that is down sees nothing.
+ * Stretches with fewer than two samples say nothing and are dropped.
+ */
+export function undisturbedStretches(
+  samples: readonly MetricSample[],
+  faultsOnMember: readonly { readonly issuedAtMs: number; readonly healedAtMs?: number }[],
+): MetricSample[][] {
+  const disturbed = (t: number): boolean => faultsOnMember.some((f) => t >= f.issuedAtMs && t <= (f.healedAtMs ?? Number.POSITIVE_INFINITY));
+  const out: MetricSample[][] = [];
+  let current: MetricSample[] = [];
+  const close = (): void => {
+    if (current.length >= 2) {
+      out.push(current);
+    }
+    current = [];
+  };
+  for (const sample of [...samples].sort((a, b) => a.atMs - b.atMs)) {
+    const prev = current[current.length - 1];
+    if (disturbed(sample.atMs)) {
+      close();
+      continue;
+    }
+    if (prev !== undefined && (sample.value < prev.value || faultsOnMember.some((f) => f.issuedAtMs > prev.atMs && f.issuedAtMs < sample.atMs))) {
+      // A restart the harness did not cause, or a fault that began and healed between two scrapes.
+      close();
+    }
+    current.push(sample);
+  }
+  close();
+  return out;
+}
+
 /** Min, median and max of a non-empty list (median of an even count: mean of the middle two). */
 export function minMedianMax(values: readonly number[]): { min: number; median: number; max: number } | undefined {
   if (values.length === 0) {

@@ -171,7 +171,7 @@ describe('verdicts on a simulated leader SIGKILL', () => {
       { kind: 'metric', atMs: 2_000, member: m1, name, value: 1 },
       { kind: 'metric', atMs: 15_000, member: m1, name, value: 3 },
     ];
-    expect(judge('etcd-quorum.leader-loss-elects-new-leader', withExtra(h, missed))).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/counted 2 leader changes over \d+ ms but the pollers saw 0 in that span/) });
+    expect(judge('etcd-quorum.leader-loss-elects-new-leader', withExtra(h, missed))).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/counted 2 leader changes over \d+ ms it ran undisturbed, but the pollers saw 0 in those spans/) });
     // The restarted process counts from zero again (1 after the election it saw): not a missed change.
     const restarted: HistoryEntry[] = [
       { kind: 'metric', atMs: 2_000, member: m1, name, value: 1 },
@@ -182,6 +182,34 @@ describe('verdicts on a simulated leader SIGKILL', () => {
     const v = judge('etcd-quorum.leader-loss-elects-new-leader', withExtra(h, restarted));
     expect(v.status).toBe('pass');
     expect(v.measured['membersCompared']).toBeGreaterThanOrEqual(2);
+  });
+
+  it('judges a killed member again after its heal, so every trial is cross-checked', () => {
+    const name = 'etcd_server_leader_changes_seen_total';
+    const m1 = MEMBERS[0].name;
+    const p = LEADER_KILL_DEFAULTS;
+    // After the heal (30.45 s) the restarted process counted a change at ~50 s that no poller saw:
+    // judging the member only up to its first fault (20 s) would have missed it.
+    const missedAfterHeal: HistoryEntry[] = [
+      { kind: 'metric', atMs: 2_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: 15_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: p.healedAtMs + 5_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: 58_000, member: m1, name, value: 2 },
+    ];
+    expect(judge('etcd-quorum.leader-loss-elects-new-leader', withExtra(h, missedAfterHeal))).toMatchObject({
+      status: 'inconclusive',
+      reason: expect.stringMatching(/on ha-3cp-control-plane counted 1 leader changes/),
+    });
+    // The restart itself (0 while it comes up, then 1 for learning the new leader) is not a change:
+    // counted across the fault, the 0 -> 1 would be one change that no poller saw after the heal.
+    const restartOnly: HistoryEntry[] = [
+      { kind: 'metric', atMs: 2_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: 15_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: 25_000, member: m1, name, value: 0 },
+      { kind: 'metric', atMs: p.healedAtMs + 5_000, member: m1, name, value: 1 },
+      { kind: 'metric', atMs: 58_000, member: m1, name, value: 1 },
+    ];
+    expect(judge('etcd-quorum.leader-loss-elects-new-leader', withExtra(h, restartOnly)).status).toBe('pass');
   });
 
   it('fails durability when an acknowledged write is missing from the final read', () => {
