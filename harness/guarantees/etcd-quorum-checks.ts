@@ -462,7 +462,7 @@ function leaderChangeCrossCheck(history: History, g: CheckedGuarantee, ctx: Chec
   const slackMs = 1_000;
   let worst: { member: string; byMetric: number; observed: number; spanMs: number } | undefined;
   let compared = 0;
-  let countedInTotal = 0;
+  let mostCounted = 0;
   for (const member of [...new Set(samples.map((s) => s.member))].sort()) {
     const stretches = undisturbedStretches(
       samples.filter((s) => s.member === member),
@@ -485,18 +485,18 @@ function leaderChangeCrossCheck(history: History, g: CheckedGuarantee, ctx: Chec
       observed += changes.filter((c) => c.atMs > first.atMs - slackMs && c.atMs <= last.atMs + slackMs).length;
       spanMs += last.atMs - first.atMs;
     }
-    countedInTotal = Math.max(countedInTotal, byMetric);
+    mostCounted = Math.max(mostCounted, byMetric);
     if (worst === undefined || byMetric - observed > worst.byMetric - worst.observed) {
       worst = { member, byMetric, observed, spanMs };
     }
   }
-  const measured = { leaderChangesObserved: changes.length, leaderChangesByMetric: worst?.byMetric ?? 0, leaderChangesByMetricMax: countedInTotal, membersCompared: compared };
+  const measured = { leaderChangesObserved: changes.length, leaderChangesByMetric: worst?.byMetric ?? 0, leaderChangesByMetricMax: mostCounted, membersCompared: compared };
   if (worst === undefined) {
     return verdict(g.id, 'pass', `no member had two ${ctx.names.leaderChangeMetric} samples in a stretch it ran undisturbed`, measured);
   }
   return worst.byMetric > worst.observed
     ? verdict(g.id, 'inconclusive', `etcd on ${worst.member} counted ${worst.byMetric} leader changes over ${ms(worst.spanMs)} it ran undisturbed, but the pollers saw ${worst.observed} in those spans: a leader change was missed between polls`, measured)
-    : verdict(g.id, 'pass', `leader changes match ${ctx.names.leaderChangeMetric} on ${compared} member(s), each over the stretches it ran undisturbed (up to ${countedInTotal} counted by one member)`, measured);
+    : verdict(g.id, 'pass', `leader changes match ${ctx.names.leaderChangeMetric} on ${compared} member(s), each over the stretches it ran undisturbed (up to ${mostCounted} counted by one member)`, measured);
 }
 
 /** Abrupt leader loss (SIGKILL): election and first write within bounds. */
