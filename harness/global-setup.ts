@@ -22,6 +22,10 @@ import { waitForHealthy } from './cluster/health.js';
 import { loadTopology } from './cluster/topology.js';
 import { config } from './config.js';
 import { healAll } from './faults/heal-all.js';
+import { withHealLock } from './faults/heal-lock.js';
+import { classifyJournal } from './faults/orphans.js';
+import { startWatcher, type WatcherProcess } from './runtime/daemon.js';
+import { isSameProcessAlive } from './runtime/processes.js';
 import { FaultJournal } from './faults/journal.js';
 import { newRunInfo, type RunInfo } from './run-info.js';
 import { writeSuiteReports } from './suite-report.js';
@@ -36,7 +40,12 @@ declare module 'vitest' {
 const repoRoot = join(import.meta.dirname, '..');
 
 async function healAndVerify(info: ClusterInfo, log: (m: string) => void): Promise<boolean> {
-  for (const action of await healAll(info.name, FaultJournal.forCluster(info.name))) {
+  // A run restarted right after a Ctrl-C waits for the previous run's heal supervisor to finish.
+  const actions = await withHealLock(info.name, 'global setup: heal leftovers', () => healAll(info.name, FaultJournal.forCluster(info.name)), {
+    timeoutMs: 10 * 60_000,
+    onWait: (h) => log(`waiting for pid ${h.pid} (${h.purpose}) to finish healing the cluster`),
+  });
+  for (const action of actions) {
     log(`healed leftover: ${action}`);
   }
   const cluster = await openCluster(info);
@@ -63,13 +72,40 @@ export default async function setup(project: TestProject): Promise<() => Promise
   progress.step(`run ${run.runId} (seed ${run.seed}, profile ${run.profile}) on ${state.topology}`);
   project.provide('cluster', state);
   project.provide('run', run);
+  const supervisor = startHealSupervisor(state.name, run.runId);
+  progress.step(`heal supervisor pid ${supervisor.pid}: heals any fault whose test process goes away (Ctrl-C, SIGTERM, SIGKILL)`);
   return async () => {
     const outcomes = await writeSuiteReports(run, loadTopology(repoRoot, state.topology));
     for (const o of outcomes) {
       console.log(`\n${o.summary}\n  report: ${join(o.dir, 'timeline.html')}`);
     }
-    await verifyBackAtBaseline(run, before);
+    try {
+      await verifyBackAtBaseline(run, before);
+    } finally {
+      supervisor.tell('done');
+    }
   };
+}
+
+/** See harness/cli/heal-supervisor.ts: it outlives this process and ignores the terminal's Ctrl-C. */
+function startHealSupervisor(cluster: string, runId: string): WatcherProcess {
+  return startWatcher([
+    process.execPath, '--import', 'tsx', join(repoRoot, 'harness', 'cli', 'heal-supervisor.ts'),
+    '--cluster', cluster, '--run-id', runId, '--parent-pid', String(process.pid),
+  ]);
+}
+
+/**
+ * Faults the journal still lists whose holder has exited (a worker killed mid-case): the supervisor
+ * heals them as soon as it sees them; the end-of-run check waits for it, then heals what is left
+ * itself, so the baseline is judged on a healed cluster and the terminal says what was healed.
+ */
+async function healOrphanedFaults(clusterName: string): Promise<string[]> {
+  const journal = FaultJournal.forCluster(clusterName);
+  return withHealLock(clusterName, 'end-of-run check: heal orphaned faults', async () => {
+    const { orphaned } = classifyJournal(journal.active(), isSameProcessAlive);
+    return orphaned.length === 0 ? [] : healAll(clusterName, journal);
+  }, { timeoutMs: 10 * 60_000, onWait: (h) => console.log(`\nwaiting for pid ${h.pid} (${h.purpose}) to finish healing before the end-of-run check`) });
 }
 
 async function withEtcd<T>(info: ClusterInfo, work: (cluster: Awaited<ReturnType<typeof openCluster>>, etcd: Awaited<ReturnType<typeof openEtcdAccess>>) => Promise<T>): Promise<T> {
@@ -83,6 +119,9 @@ async function verifyBackAtBaseline(run: RunInfo, before: ClusterBaseline): Prom
   // Re-read the state: a suite (smoke's down/up) may have recreated the cluster.
   const info = readClusterState(before.clusterName);
   const problems: string[] = [];
+  for (const action of await healOrphanedFaults(before.clusterName)) {
+    console.log(`healed a fault left by a test process that went away: ${action}`);
+  }
   let after: ClusterBaseline | undefined;
   if (info === undefined) {
     problems.push(`cluster ${before.clusterName} no longer exists`);

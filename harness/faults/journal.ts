@@ -6,7 +6,19 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { config } from '../config.js';
+import { currentProcessHolder } from '../runtime/processes.js';
+import { otherHealer } from './heal-lock.js';
 import type { FaultSpec, HealStep } from './spec.js';
+
+/**
+ * The process that applied a fault and will heal it, named so a supervisor can tell a fault whose
+ * owner is gone (SIGKILL, Ctrl-C) from one that is still being held on purpose. `startTicks` is the
+ * owner's start time from /proc/<pid>/stat: a PID alone can be reused by an unrelated process.
+ */
+export interface FaultHolder {
+  readonly pid: number;
+  readonly startTicks: number;
+}
 
 export interface JournalEntry {
   readonly faultId: string;
@@ -16,15 +28,18 @@ export interface JournalEntry {
   readonly targets: readonly string[];
   readonly heal: readonly HealStep[];
   readonly at: string;
+  /** Absent in journals written before 2026-12-07: such entries are treated as orphaned. */
+  readonly holder?: FaultHolder;
 }
 
 type JournalLine = { readonly op: 'add'; readonly entry: JournalEntry } | { readonly op: 'remove'; readonly faultId: string };
 
 export class FaultJournal {
-  constructor(readonly path: string) {}
+  /** `cluster` names whose heal lock an injection must respect (see add()). */
+  constructor(readonly path: string, readonly cluster?: string) {}
 
   static forCluster(cluster: string): FaultJournal {
-    return new FaultJournal(join(config.cacheDir, 'clusters', cluster, 'active-faults.jsonl'));
+    return new FaultJournal(join(config.cacheDir, 'clusters', cluster, 'active-faults.jsonl'), cluster);
   }
 
   #append(line: JournalLine): void {
@@ -38,13 +53,19 @@ export class FaultJournal {
     }
   }
 
+  /** Record a fault about to be applied; the calling process is its holder unless one is named. */
   add(entry: JournalEntry): void {
-    this.#append({ op: 'add', entry });
+    const healer = this.cluster === undefined ? undefined : otherHealer(this.cluster);
+    if (healer !== undefined) {
+      // A heal sweeps every node; a fault applied during it could be undone half-way, unrecorded.
+      throw new Error(`refusing to inject ${entry.faultId}: pid ${healer.pid} is healing cluster ${this.cluster} (${healer.purpose}, since ${healer.since}); wait until it has finished`);
+    }
+    this.#append({ op: 'add', entry: withHolder(entry) });
   }
 
   /** Heal steps learnt after injection (e.g. which file was moved) replace the entry's. */
   update(entry: JournalEntry): void {
-    this.#append({ op: 'add', entry });
+    this.#append({ op: 'add', entry: withHolder(entry) });
   }
 
   remove(faultId: string): void {
@@ -64,6 +85,10 @@ export class FaultJournal {
     const active = this.active();
     writeFileSync(this.path, active.map((entry) => `${JSON.stringify({ op: 'add', entry })}\n`).join(''), { mode: 0o600 });
   }
+}
+
+function withHolder(entry: JournalEntry): JournalEntry {
+  return entry.holder !== undefined ? entry : { ...entry, holder: currentProcessHolder() };
 }
 
 /** Pure replay of journal text; a torn last line (crash mid-write) is ignored. */
