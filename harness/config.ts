@@ -28,5 +28,10 @@ export const config = {
   persistResults: env('PERSIST_RESULTS') === '1',
   /** Suite timing profile: 'ci' shortens windows and trials; 'default' is for users. */
   profile: env('HA_PROFILE') ?? (env('CI') ? 'ci' : 'default'),
+  /**
+   * The fault the interrupt drill (scripts/interrupt-drill.ts) holds until it is interrupted; read only
+   * by scripts/interrupt-drill/hold-fault.drill.ts.
+   */
+  drillFault: env('HA_DRILL_FAULT'),
   /** Go's own cache locations pass through untouched; the build only reads GOFLAGS-free defaults. */
 } as const;
