@@ -10,6 +10,7 @@ import { openEtcdAccess } from '../cluster/etcd-access.js';
 import { waitForHealthy } from '../cluster/health.js';
 import { config } from '../config.js';
 import { healAll } from '../faults/heal-all.js';
+import { withHealLock } from '../faults/heal-lock.js';
 import { FaultJournal } from '../faults/journal.js';
 
 const CLUSTER = 'kube-ha-chaos';
@@ -21,7 +22,11 @@ async function main(): Promise<number> {
     return 1;
   }
   const info = JSON.parse(readFileSync(stateFile, 'utf8')) as ClusterInfo;
-  const actions = await healAll(CLUSTER, FaultJournal.forCluster(CLUSTER));
+  // After a Ctrl-C the run's heal supervisor may be healing already: wait for it rather than race it.
+  const actions = await withHealLock(CLUSTER, 'npm run heal', () => healAll(CLUSTER, FaultJournal.forCluster(CLUSTER)), {
+    timeoutMs: 10 * 60_000,
+    onWait: (h) => console.log(`waiting for pid ${h.pid} (${h.purpose}) to finish healing`),
+  });
   console.log(actions.length === 0 ? 'nothing to heal' : actions.map((a) => `healed: ${a}`).join('\n'));
   const cluster = await openCluster(info);
   using etcd = await openEtcdAccess(cluster.controlPlanes);
