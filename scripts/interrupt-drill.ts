@@ -37,6 +37,8 @@ interface Trial {
   readonly interrupt: Interrupt;
   readonly faultId: string;
   readonly targets: string;
+  /** Signal to the supervisor's last "healed:" line (the fault undone), when it had to undo anything. */
+  readonly undoneMs: number | undefined;
   /** Signal to the supervisor's "verified at its baseline" line. */
   readonly healedMs: number | undefined;
   /** Signal to the run's exit (vitest main). */
@@ -121,11 +123,13 @@ async function trial(fault: DrillFault, interrupt: Interrupt, logDir: string): P
   const info = readClusterState(CLUSTER);
   const problems = info === undefined ? ['cluster state missing'] : await independentCheck(info);
   const healedLines = run.lines.map((l) => l.line).filter((l) => /heal-supervisor\]|healed a fault left/.test(l));
+  const undone = run.lines.filter((l) => l.atMs >= sentAt && /heal-supervisor\] healed: /.test(l.line)).pop();
   return {
     fault,
     interrupt,
     faultId,
     targets,
+    undoneMs: undone === undefined ? undefined : undone.atMs - sentAt,
     healedMs,
     runExitMs,
     exitCode,
@@ -160,7 +164,7 @@ async function main(): Promise<number> {
     for (const interrupt of interrupts) {
       const t = await trial(fault, interrupt, logDir);
       trials.push(t);
-      console.log(`${t.ok ? 'ok  ' : 'FAIL'} ${fault.padEnd(16)} ${interrupt.padEnd(15)} healed+verified ${t.healedMs === undefined ? 'NEVER' : `${(t.healedMs / 1000).toFixed(1)} s`} after the signal (run exited ${t.exitCode} after ${((t.runExitMs ?? 0) / 1000).toFixed(1)} s); independent check: ${t.independentCheck}`);
+      console.log(`${t.ok ? 'ok  ' : 'FAIL'} ${fault.padEnd(16)} ${interrupt.padEnd(15)} undone ${t.undoneMs === undefined ? '-' : `${(t.undoneMs / 1000).toFixed(1)} s`}, verified ${t.healedMs === undefined ? 'NEVER' : `${(t.healedMs / 1000).toFixed(1)} s`} after the signal (run exited ${t.exitCode} after ${((t.runExitMs ?? 0) / 1000).toFixed(1)} s); independent check: ${t.independentCheck}`);
       for (const l of t.healedLines) {
         console.log(`       ${l}`);
       }
