@@ -1,0 +1,48 @@
+/**
+ * The node access of a kind cluster: its containers, found by kind's cluster label, with kind's role
+ * label mapped onto NodeRole, reached through Docker (harness/runtime/docker-nodes.ts).
+ *
+ * `nodeAccessForCluster` is the one place that decides how a cluster's machines are reached. Every
+ * cluster today is a kind cluster this harness created; issue 11's targets (a kubeconfig context plus
+ * ssh or agent access) will be chosen here, from what the target says, and nowhere else.
+ */
+import { dockerNode, dockerNodeAccess } from '../runtime/docker-nodes.js';
+import { kindContainers } from '../runtime/docker.js';
+import type { ClusterNode, NodeProvider, NodeRole } from './node-access.js';
+
+/** Pure: kind's `io.x-k8s.kind.role` label value as roles (kind v0.31 knows these three). */
+export function rolesOfKindLabel(label: string): NodeRole[] {
+  switch (label) {
+    case 'control-plane':
+      return ['control-plane'];
+    case 'worker':
+      return ['worker'];
+    case 'external-load-balancer':
+      return ['load-balancer'];
+    default:
+      // A container with the cluster's label and a role kind does not document: listed (so a paused
+      // one is still seen and healed), but never chosen as a target of any role.
+      return [];
+  }
+}
+
+export function kindNodeAccess(cluster: string): NodeProvider {
+  return dockerNodeAccess({
+    description: `docker containers of kind cluster ${cluster}`,
+    inventory: async () => (await kindContainers(cluster)).map((c) => ({ name: c.name, roles: rolesOfKindLabel(c.role), state: c.state })),
+  });
+}
+
+/** How the machines of cluster `name` are reached. */
+export function nodeAccessForCluster(name: string): NodeProvider {
+  return kindNodeAccess(name);
+}
+
+/**
+ * Control-plane nodes from bare names, for callers that still pass `cluster.controlPlanes` (names)
+ * where a node is needed (openEtcdAccess). Only right for kind clusters, which is every cluster
+ * today; pass `cluster.controlPlaneNodes` instead and this goes away.
+ */
+export function kindControlPlanesNamed(names: readonly string[]): ClusterNode[] {
+  return names.map((n) => dockerNode(n, ['control-plane']));
+}
