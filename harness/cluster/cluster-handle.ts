@@ -1,8 +1,10 @@
 /**
- * A handle on the running cluster for suites: its nodes by role, how to reach its API (kubectl),
- * etcd (etcdctl) and its load balancer. Built from what `cluster up` recorded plus Docker's view.
+ * A handle on the running cluster for suites: its nodes by role, how to reach them (the node
+ * access), its API (kubectl), etcd (etcdctl) and its load balancer. Built from what `cluster up`
+ * recorded plus the node access's listing.
  */
-import { kindContainers } from '../runtime/docker.js';
+import { nodeAccessForCluster } from '../nodes/kind-node-access.js';
+import { findNode, hasRole, type ClusterNode, type NodeProvider, type NodeRole } from '../nodes/node-access.js';
 import type { KubectlContext } from '../runtime/kubectl.js';
 
 /** What `cluster up` records (substrate/cluster/cluster-state.ts) and the global setup provides. */
@@ -21,23 +23,43 @@ export interface ClusterInfo {
 export interface ClusterHandle {
   readonly info: ClusterInfo;
   readonly kubectl: KubectlContext;
+  /** How the harness reaches the machines (docker for kind; ssh or an agent later). */
+  readonly nodeAccess: NodeProvider;
+  /** Every machine of the cluster, load balancer included, sorted by name. */
+  readonly nodes: readonly ClusterNode[];
+  /** The machine named `name`; throws, listing the names there are, for any other. */
+  node(name: string): ClusterNode;
+  /** Names, for what records and selects nodes by name (histories, targets, reports). */
   readonly controlPlanes: readonly string[];
   readonly workers: readonly string[];
   readonly loadBalancer: string;
+  /** The same machines as nodes, in the same order as the names. */
+  readonly controlPlaneNodes: readonly ClusterNode[];
+  readonly workerNodes: readonly ClusterNode[];
+  readonly loadBalancerNode: ClusterNode;
 }
 
 export async function openCluster(info: ClusterInfo): Promise<ClusterHandle> {
-  const containers = await kindContainers(info.name);
-  const byRole = (role: string): string[] => containers.filter((c) => c.role === role).map((c) => c.name);
-  const lb = byRole('external-load-balancer')[0];
+  const nodeAccess = nodeAccessForCluster(info.name);
+  const nodes = (await nodeAccess.listNodes()).map((l) => l.node);
+  const withRole = (role: NodeRole): ClusterNode[] => nodes.filter((n) => hasRole(n, role));
+  const lb = withRole('load-balancer')[0];
   if (lb === undefined) {
     throw new Error(`cluster ${info.name} has no external load balancer: not an HA topology`);
   }
+  const controlPlaneNodes = withRole('control-plane');
+  const workerNodes = withRole('worker');
   return {
     info,
     kubectl: { kubectlBinary: info.kubectlBinary, kubeconfig: info.kubeconfig },
-    controlPlanes: byRole('control-plane'),
-    workers: byRole('worker'),
-    loadBalancer: lb,
+    nodeAccess,
+    nodes,
+    node: (name) => findNode(nodes, name, `cluster ${info.name}`),
+    controlPlanes: controlPlaneNodes.map((n) => n.name),
+    workers: workerNodes.map((n) => n.name),
+    loadBalancer: lb.name,
+    controlPlaneNodes,
+    workerNodes,
+    loadBalancerNode: lb,
   };
 }

@@ -7,7 +7,7 @@
  *
  * Also the addresses the probes need: each apiserver's https://<nodeIP>:6443 and the node IPs.
  */
-import { execInContainer, inspectContainer } from '../runtime/docker.js';
+import type { ClusterNode } from '../nodes/node-access.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import { readStaticPodCommand } from './static-pod-flags.js';
 
@@ -36,32 +36,32 @@ const EXEC_TIMEOUT_MS = 15_000;
  * Reads every piece. Throws (with the node and file) when one cannot be read: thresholds derived
  * from a partial picture would be wrong without saying so.
  */
-export async function readControlPlaneConfig(cluster: Pick<ClusterHandle, 'controlPlanes' | 'workers' | 'loadBalancer'>): Promise<ControlPlaneConfigText> {
+export async function readControlPlaneConfig(cluster: Pick<ClusterHandle, 'controlPlaneNodes' | 'workerNodes' | 'loadBalancerNode'>): Promise<ControlPlaneConfigText> {
   const commands: Record<string, Record<TimedComponent, readonly string[]>> = {};
-  for (const node of cluster.controlPlanes) {
+  for (const node of cluster.controlPlaneNodes) {
     const byComponent: Partial<Record<TimedComponent, readonly string[]>> = {};
     for (const c of COMPONENTS) {
       byComponent[c] = (await readStaticPodCommand(node, c)).command;
     }
-    commands[node] = byComponent as Record<TimedComponent, readonly string[]>;
+    commands[node.name] = byComponent as Record<TimedComponent, readonly string[]>;
   }
-  const haproxyCfg = (await execInContainer(cluster.loadBalancer, ['cat', KIND_HAPROXY_CFG], { timeoutMs: EXEC_TIMEOUT_MS })).stdout;
+  const haproxyCfg = (await cluster.loadBalancerNode.run(['cat', KIND_HAPROXY_CFG], { timeoutMs: EXEC_TIMEOUT_MS })).stdout;
   const kubeletConfigs: Record<string, string> = {};
-  for (const node of [...cluster.controlPlanes, ...cluster.workers]) {
-    kubeletConfigs[node] = (await execInContainer(node, ['cat', KUBELET_CONFIG], { timeoutMs: EXEC_TIMEOUT_MS })).stdout;
+  for (const node of [...cluster.controlPlaneNodes, ...cluster.workerNodes]) {
+    kubeletConfigs[node.name] = (await node.run(['cat', KUBELET_CONFIG], { timeoutMs: EXEC_TIMEOUT_MS })).stdout;
   }
   return { commands, haproxyCfg, kubeletConfigs };
 }
 
-/** Node -> its IPv4 address on the kind network (from docker; works while the API is down). */
-export async function nodeIps(nodes: readonly string[]): Promise<Map<string, string>> {
+/** Node name -> its IPv4 address (from the node access; works while the API is down). */
+export async function nodeIps(nodes: readonly ClusterNode[]): Promise<Map<string, string>> {
   const ips = new Map<string, string>();
   for (const n of nodes) {
-    const ip = (await inspectContainer(n)).ipv4;
+    const ip = await n.address();
     if (!ip) {
-      throw new Error(`${n} has no IPv4 address on the kind network (is it running?)`);
+      throw new Error(`${n.name} has no IPv4 address on the cluster network (is it running?)`);
     }
-    ips.set(n, ip);
+    ips.set(n.name, ip);
   }
   return ips;
 }
@@ -70,7 +70,7 @@ export async function nodeIps(nodes: readonly string[]): Promise<Map<string, str
  * Node -> https://<nodeIP>:6443, each apiserver's own address. The serving certificate kubeadm
  * issues includes the node IP, so a client verifies it as it verifies the LB's name.
  */
-export async function directApiservers(controlPlanes: readonly string[]): Promise<Map<string, string>> {
+export async function directApiservers(controlPlanes: readonly ClusterNode[]): Promise<Map<string, string>> {
   const ips = await nodeIps(controlPlanes);
   return new Map([...ips].map(([n, ip]) => [n, `https://${ip}:6443`]));
 }

@@ -3,7 +3,8 @@
  * node (kubeadm's etcd healthcheck client, signed by the etcd CA; kubeadm's etcd has no auth, so it
  * may read and write), endpoints at each member's node IP.
  */
-import { execInContainer, inspectContainer } from '../runtime/docker.js';
+import { kindControlPlanesNamed } from '../nodes/kind-node-access.js';
+import type { ClusterNode } from '../nodes/node-access.js';
 import { createSecretDir, type SecretDir } from './secrets.js';
 
 export interface EtcdTls {
@@ -20,7 +21,14 @@ export interface EtcdAccess extends Disposable {
 
 const PKI = '/etc/kubernetes/pki/etcd';
 
-export async function openEtcdAccess(controlPlaneNodes: readonly string[]): Promise<EtcdAccess> {
+/**
+ * `controlPlanes`: the cluster's control-plane nodes (`cluster.controlPlaneNodes`). Bare names still
+ * work, as kind node containers, until every caller passes nodes (see kindControlPlanesNamed).
+ */
+export async function openEtcdAccess(controlPlanes: readonly ClusterNode[] | readonly string[]): Promise<EtcdAccess> {
+  const controlPlaneNodes: readonly ClusterNode[] = controlPlanes.every((n): n is string => typeof n === 'string')
+    ? kindControlPlanesNamed(controlPlanes)
+    : (controlPlanes as readonly ClusterNode[]);
   const first = controlPlaneNodes[0];
   if (first === undefined) {
     throw new Error('no control-plane nodes to fetch etcd certificates from');
@@ -28,7 +36,7 @@ export async function openEtcdAccess(controlPlaneNodes: readonly string[]): Prom
   const secrets: SecretDir = createSecretDir('kube-ha-chaos-etcd');
   try {
     const read = async (file: string): Promise<string> =>
-      (await execInContainer(first, ['cat', `${PKI}/${file}`], { timeoutMs: 15_000 })).stdout;
+      (await first.run(['cat', `${PKI}/${file}`], { timeoutMs: 15_000 })).stdout;
     const tls: EtcdTls = {
       cacert: secrets.write('ca.crt', await read('ca.crt')),
       cert: secrets.write('client.crt', await read('healthcheck-client.crt')),
@@ -36,11 +44,11 @@ export async function openEtcdAccess(controlPlaneNodes: readonly string[]): Prom
     };
     const endpoints = new Map<string, string>();
     for (const node of controlPlaneNodes) {
-      const ip = (await inspectContainer(node)).ipv4;
+      const ip = await node.address();
       if (!ip) {
-        throw new Error(`${node} has no IPv4 address on the kind network`);
+        throw new Error(`${node.name} has no IPv4 address on the cluster network`);
       }
-      endpoints.set(node, `https://${ip}:2379`);
+      endpoints.set(node.name, `https://${ip}:2379`);
     }
     return { tls, endpoints, [Symbol.dispose]: () => secrets.remove() };
   } catch (e) {

@@ -2,7 +2,6 @@
  * Is the cluster at its baseline? Checked before a fault is injected (refuse to break a cluster that
  * is already broken) and after every heal (a heal is verified, never assumed).
  */
-import { inspectContainer, kindContainers } from '../runtime/docker.js';
 import { kubectl, kubectlJson } from '../runtime/kubectl.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import type { EtcdAccess } from './etcd-access.js';
@@ -37,9 +36,9 @@ export interface HealthCheckOptions {
 }
 
 /**
- * One pass over every baseline property, cheapest first (docker's own view, the processes in each
- * node, haproxy's stats page, then etcdctl and kubectl); never throws for an unhealthy cluster, only
- * reports.
+ * One pass over every baseline property, cheapest first (the node access's view of the machines, e.g.
+ * docker ps; the processes in each node; haproxy's stats page; then etcdctl and kubectl); never
+ * throws for an unhealthy cluster, only reports.
  */
 export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAccess, opts: HealthCheckOptions = {}): Promise<HealthReport> {
   const problems: string[] = [];
@@ -49,21 +48,27 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
     stages.push([what, work]);
   };
   let leader: string | undefined;
-  stage('containers', async () => {
-    for (const c of await kindContainers(cluster.info.name)) {
-      if (c.state !== 'running') {
-        problems.push(`container ${c.name} is ${c.state}`);
+  const power = cluster.nodeAccess.power;
+  if (power !== undefined) {
+    // The access's own view of every machine (docker ps: "container X is paused"); an access that
+    // cannot see power states finds a machine that is down in the next stage, as a failed command.
+    stage(`${power.unit}s`, async () => {
+      for (const { node, power: state } of await cluster.nodeAccess.listNodes()) {
+        if (state !== undefined && state.status !== 'running') {
+          problems.push(`${power.unit} ${node.name} is ${state.detail}`);
+        }
       }
-    }
-  });
+    });
+  }
   stage('control-plane processes', async () => {
     const first = opts.startWith?.nodes ?? [];
-    const ordered = [...cluster.controlPlanes].sort((a, b) => Number(first.includes(b)) - Number(first.includes(a)));
-    for (const node of ordered) {
+    const ordered = [...cluster.controlPlaneNodes].sort((a, b) => Number(first.includes(b.name)) - Number(first.includes(a.name)));
+    for (const host of ordered) {
       if (opts.stopAtFirstProblem === true && problems.length > 0) {
         break;
       }
-      const facts = await readNodeFacts(node);
+      const node = host.name;
+      const facts = await readNodeFacts(host);
       for (const p of CONTROL_PLANE_COMPONENTS) {
         const n = facts.pids[p]?.length ?? 0;
         if (n !== 1) {
@@ -82,7 +87,7 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
     }
   });
   stage('load balancer backends', async () => {
-    const states = await readBackendStates((await inspectContainer(cluster.loadBalancer)).ipv4);
+    const states = await readBackendStates(await cluster.loadBalancerNode.address());
     for (const s of states) {
       if (s.status !== 'UP') {
         problems.push(`haproxy sees ${s.server} ${s.status}`);

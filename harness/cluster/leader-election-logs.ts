@@ -6,7 +6,7 @@
  */
 import { parseLeaderElectionLog } from '../checks/lease-logs.js';
 import type { LeaseLogEvent } from '../probes/history.js';
-import { execInContainer } from '../runtime/docker.js';
+import type { ClusterNode } from '../nodes/node-access.js';
 
 const FILE_MARK = '==> ';
 
@@ -18,13 +18,14 @@ const SCRIPT = (component: string, node: string): string =>
 
 /** Lease events of `component` on every node, with wall time mapped onto the run clock. */
 export async function readLeaderElectionLogs(
-  nodes: readonly string[],
+  nodes: readonly ClusterNode[],
   component: string,
   runStartWallMs: number,
 ): Promise<LeaseLogEvent[]> {
   const events: LeaseLogEvent[] = [];
-  for (const node of nodes) {
-    const r = await execInContainer(node, ['sh', '-c', SCRIPT(component, node)], { timeoutMs: 20_000 });
+  for (const host of nodes) {
+    const node = host.name;
+    const r = await host.run(['sh', '-c', SCRIPT(component, node)], { timeoutMs: 20_000 });
     let file: string | undefined;
     let lines: string[] = [];
     const flush = (): void => {

@@ -3,23 +3,23 @@
  * in KUBE-HA-CHAOS (filter table), jumped to from INPUT and OUTPUT, so one removal undoes them all
  * and a leftover is easy to see. kube-proxy and podnet never touch it.
  */
-import { execInContainer } from '../runtime/docker.js';
+import type { ClusterNode } from '../nodes/node-access.js';
 
 export const CHAOS_CHAIN = 'KUBE-HA-CHAOS';
 const T = 15_000;
 
-async function iptables(node: string, args: readonly string[], okExitCodes: readonly number[] = [0]): Promise<number> {
-  const r = await execInContainer(node, ['iptables', '-w', '5', ...args], { timeoutMs: T, okExitCodes });
+async function iptables(node: ClusterNode, args: readonly string[], okExitCodes: readonly number[] = [0]): Promise<number> {
+  const r = await node.run(['iptables', '-w', '5', ...args], { timeoutMs: T, okExitCodes });
   return r.exitCode;
 }
 
-export async function chainExists(node: string): Promise<boolean> {
+export async function chainExists(node: ClusterNode): Promise<boolean> {
   return (await iptables(node, ['-S', CHAOS_CHAIN], [0, 1])) === 0;
 }
 
 /** Rules of the chain as `iptables -S` prints them (empty when the chain does not exist). */
-export async function chainRules(node: string): Promise<string[]> {
-  const r = await execInContainer(node, ['iptables', '-w', '5', '-S', CHAOS_CHAIN], { timeoutMs: T, okExitCodes: [0, 1] });
+export async function chainRules(node: ClusterNode): Promise<string[]> {
+  const r = await node.run(['iptables', '-w', '5', '-S', CHAOS_CHAIN], { timeoutMs: T, okExitCodes: [0, 1] });
   return r.exitCode === 0 ? r.stdout.split('\n').filter((l) => l.startsWith('-A ')) : [];
 }
 
@@ -45,12 +45,12 @@ export function partitionRules(peers: readonly string[], ports: readonly number[
  * The caller makes sure no chain of ours is left (the pre-fault health check refuses a node that
  * still has one), so the jumps are never doubled.
  */
-export async function isolateFromPeers(node: string, peers: readonly string[], ports: readonly number[]): Promise<void> {
-  await execInContainer(node, ['iptables-restore', '-w', '5', '--noflush'], { timeoutMs: T, stdin: partitionRules(peers, ports) });
+export async function isolateFromPeers(node: ClusterNode, peers: readonly string[], ports: readonly number[]): Promise<void> {
+  await node.run(['iptables-restore', '-w', '5', '--noflush'], { timeoutMs: T, stdin: partitionRules(peers, ports) });
 }
 
 /** Remove the jumps and the chain; idempotent. */
-export async function removeChain(node: string): Promise<void> {
+export async function removeChain(node: ClusterNode): Promise<void> {
   for (const hook of ['INPUT', 'OUTPUT']) {
     while ((await iptables(node, ['-C', hook, '-j', CHAOS_CHAIN], [0, 1, 2])) === 0) {
       await iptables(node, ['-D', hook, '-j', CHAOS_CHAIN]);

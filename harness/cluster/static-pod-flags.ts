@@ -3,7 +3,7 @@
  * node (what the kubelet runs), so thresholds come from the cluster under test, not from docs.
  */
 import { parse } from 'yaml';
-import { execInContainer } from '../runtime/docker.js';
+import type { ClusterNode } from '../nodes/node-access.js';
 import { MANIFEST_DIR, type ControlPlaneComponent } from './node-processes.js';
 
 export interface StaticPodCommand {
@@ -29,7 +29,7 @@ export function parseStaticPodCommand(manifestYaml: string): StaticPodCommand {
   return { command: [...(c.command ?? []), ...(c.args ?? [])], env };
 }
 
-export async function readStaticPodCommand(node: string, component: ControlPlaneComponent): Promise<StaticPodCommand> {
-  const r = await execInContainer(node, ['cat', `${MANIFEST_DIR}/${component}.yaml`], { timeoutMs: 15_000 });
+export async function readStaticPodCommand(node: ClusterNode, component: ControlPlaneComponent): Promise<StaticPodCommand> {
+  const r = await node.run(['cat', `${MANIFEST_DIR}/${component}.yaml`], { timeoutMs: 15_000 });
   return parseStaticPodCommand(r.stdout);
 }
