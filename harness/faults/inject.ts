@@ -4,7 +4,7 @@
  * the rules are in place. The history gets `fault-injected` with when it was issued and confirmed.
  */
 import { randomBytes } from 'node:crypto';
-import { docker, inspectContainer, type ContainerState } from '../runtime/docker.js';
+import { requirePower, type ClusterNode, type NodeProvider, type PowerState } from '../nodes/node-access.js';
 import {
   HELD_MANIFEST_DIR, MANIFEST_DIR, fileExists, moveFile, pidsOf, signalProcess,
   waitForNewPid, waitForNoProcess, waitForPidGone, waitForProcessState,
@@ -12,6 +12,7 @@ import {
 import { chainExists, chainRules, isolateFromPeers, removeChain } from '../cluster/node-iptables.js';
 import { resolveSelector, type MembershipView } from '../targets/select.js';
 import { activeFault, waitUntil, type ActiveFault, type FaultBehaviour } from './active-fault.js';
+import { powerNeededBy, whyNotApplicable } from './applicability.js';
 import type { FaultContext } from './context.js';
 import { describeFault, type FaultRecord, type FaultSpec, type HealStep } from './spec.js';
 
@@ -19,21 +20,21 @@ const CONFIRM_TIMEOUT_MS = 60_000;
 
 type Applied = { readonly evidence: Record<string, string>; readonly behaviour: FaultBehaviour };
 
-async function onePid(node: string, program: string): Promise<number> {
+async function onePid(node: ClusterNode, program: string): Promise<number> {
   const pids = await pidsOf(node, program);
   if (pids.length !== 1 || pids[0] === undefined) {
-    throw new Error(`refusing to inject: ${node} runs ${pids.length} ${program} processes, expected 1`);
+    throw new Error(`refusing to inject: ${node.name} runs ${pids.length} ${program} processes, expected 1`);
   }
   return pids[0];
 }
 
 /** After a process was killed or held down: wait for a NEW one (a different PID) on every node. */
-function waitForRestart(before: ReadonlyMap<string, number>, program: string): FaultBehaviour['verify'] {
+function waitForRestart(before: ReadonlyMap<ClusterNode, number>, program: string): FaultBehaviour['verify'] {
   return async (deadline) => {
     const evidence: Record<string, string> = {};
     for (const [node, oldPid] of before) {
       const now = await waitForNewPid(node, program, oldPid, deadline, `${program} runs again with a new PID`);
-      evidence[node] = `${program} pid ${oldPid} -> ${now}`;
+      evidence[node.name] = `${program} pid ${oldPid} -> ${now}`;
     }
     return evidence;
   };
@@ -46,14 +47,14 @@ function waitForRestart(before: ReadonlyMap<string, number>, program: string): F
 async function apply(
   ctx: FaultContext,
   spec: FaultSpec,
-  targets: readonly string[],
+  targets: readonly ClusterNode[],
   journalHeal: (steps: HealStep[]) => void,
   issued: () => void,
 ): Promise<Applied> {
   const deadline = performance.now() + CONFIRM_TIMEOUT_MS;
   switch (spec.kind) {
     case 'kill-process': {
-      const before = new Map<string, number>();
+      const before = new Map<ClusterNode, number>();
       for (const n of targets) {
         before.set(n, await onePid(n, spec.process));
       }
@@ -63,29 +64,29 @@ async function apply(
       // In effect once the old process is gone (SIGKILL: at once; SIGTERM: after a graceful exit).
       await Promise.all([...before].map(([n, pid]) => waitForPidGone(n, pid, deadline, `${spec.process} pid ${pid} exits`)));
       return {
-        evidence: Object.fromEntries([...before].map(([n, p]) => [n, `${spec.process} pid ${p} ${spec.signal}`])),
+        evidence: Object.fromEntries([...before].map(([n, p]) => [n.name, `${spec.process} pid ${p} ${spec.signal}`])),
         behaviour: { undo: async () => {}, verify: waitForRestart(before, spec.process) },
       };
     }
     case 'stop-static-pod': {
       const file = `${spec.component}.yaml`;
-      const before = new Map<string, number>();
+      const before = new Map<ClusterNode, number>();
       for (const n of targets) {
         before.set(n, await onePid(n, spec.component));
       }
-      const steps = targets.map((n): HealStep => ({ kind: 'move-file', node: n, from: `${HELD_MANIFEST_DIR}/${file}`, to: `${MANIFEST_DIR}/${file}` }));
+      const steps = targets.map((n): HealStep => ({ kind: 'move-file', node: n.name, from: `${HELD_MANIFEST_DIR}/${file}`, to: `${MANIFEST_DIR}/${file}` }));
       journalHeal(steps);
       issued();
       await Promise.all(targets.map((n) => moveFile(n, `${MANIFEST_DIR}/${file}`, `${HELD_MANIFEST_DIR}/${file}`)));
       // The kubelet sees the manifest go (inotify) and stops the pod: in effect once the process is gone.
       await Promise.all(targets.map((n) => waitForNoProcess(n, spec.component, deadline, `${spec.component} stops`)));
       return {
-        evidence: Object.fromEntries([...before].map(([n, p]) => [n, `${spec.component} pid ${p} stopped by the kubelet`])),
+        evidence: Object.fromEntries([...before].map(([n, p]) => [n.name, `${spec.component} pid ${p} stopped by the kubelet`])),
         behaviour: {
           undo: async () => {
             for (const s of steps) {
-              if (s.kind === 'move-file' && (await fileExists(s.node, s.from))) {
-                await moveFile(s.node, s.from, s.to);
+              if (s.kind === 'move-file' && (await fileExists(ctx.cluster.node(s.node), s.from))) {
+                await moveFile(ctx.cluster.node(s.node), s.from, s.to);
               }
             }
           },
@@ -94,16 +95,16 @@ async function apply(
       };
     }
     case 'pause-process': {
-      const before = new Map<string, number>();
+      const before = new Map<ClusterNode, number>();
       for (const n of targets) {
         before.set(n, await onePid(n, spec.process));
       }
-      journalHeal(targets.map((n): HealStep => ({ kind: 'signal', node: n, process: spec.process, signal: 'CONT' })));
+      journalHeal(targets.map((n): HealStep => ({ kind: 'signal', node: n.name, process: spec.process, signal: 'CONT' })));
       issued();
       await Promise.all(targets.map((n) => signalProcess(n, spec.process, 'STOP')));
       await Promise.all([...before].map(([n, pid]) => waitForProcessState(n, pid, 'T', deadline, `${spec.process} pid ${pid} is stopped`)));
       return {
-        evidence: Object.fromEntries([...before].map(([n, p]) => [n, `${spec.process} pid ${p} SIGSTOP`])),
+        evidence: Object.fromEntries([...before].map(([n, p]) => [n.name, `${spec.process} pid ${p} SIGSTOP`])),
         behaviour: {
           undo: async () => {
             for (const n of targets) {
@@ -114,7 +115,7 @@ async function apply(
             const evidence: Record<string, string> = {};
             for (const [n, pid] of before) {
               await waitForProcessState(n, pid, 'T', dl, `${spec.process} pid ${pid} runs again`, { not: true });
-              evidence[n] = `${spec.process} pid ${pid} SIGCONT (same process resumed)`;
+              evidence[n.name] = `${spec.process} pid ${pid} SIGCONT (same process resumed)`;
             }
             return evidence;
           },
@@ -122,18 +123,18 @@ async function apply(
       };
     }
     case 'network-partition': {
-      const peers = ctx.cluster.controlPlanes.filter((n) => !targets.includes(n));
-      const peerIps = await Promise.all(peers.map(async (p) => (await inspectContainer(p)).ipv4));
-      journalHeal(targets.map((n): HealStep => ({ kind: 'remove-chain', node: n })));
+      const peers = ctx.cluster.controlPlaneNodes.filter((n) => !targets.includes(n));
+      const peerIps = await Promise.all(peers.map((p) => p.address()));
+      journalHeal(targets.map((n): HealStep => ({ kind: 'remove-chain', node: n.name })));
       issued();
       await Promise.all(targets.map((n) => isolateFromPeers(n, peerIps, spec.ports)));
       const evidence: Record<string, string> = {};
       for (const n of targets) {
         const rules = await chainRules(n);
         if (rules.length !== peerIps.length * 2) {
-          throw new Error(`partition on ${n}: expected ${peerIps.length * 2} DROP rules, found ${rules.length}`);
+          throw new Error(`partition on ${n.name}: expected ${peerIps.length * 2} DROP rules, found ${rules.length}`);
         }
-        evidence[n] = `${rules.length} DROP rules to/from ${peers.join(', ')} on tcp ${spec.ports.join(',')}`;
+        evidence[n.name] = `${rules.length} DROP rules to/from ${peers.map((p) => p.name).join(', ')} on tcp ${spec.ports.join(',')}`;
       }
       return {
         evidence,
@@ -147,9 +148,9 @@ async function apply(
             const out: Record<string, string> = {};
             for (const n of targets) {
               if (await chainExists(n)) {
-                throw new Error(`iptables chain still present on ${n}`);
+                throw new Error(`iptables chain still present on ${n.name}`);
               }
-              out[n] = 'rules removed';
+              out[n.name] = 'rules removed';
             }
             return out;
           },
@@ -163,79 +164,77 @@ async function apply(
   }
 }
 
-/** The whole container: docker pause / stop / kill, proven by Docker's own state. */
+/**
+ * The whole machine: pause / stop / kill through the node access's power operations (docker pause,
+ * stop, kill), proven by the access's own view of the machine's state.
+ */
 async function applyContainerFault(
   ctx: FaultContext,
   spec: Extract<FaultSpec, { kind: 'pause-container' | 'stop-container' | 'kill-container' }>,
-  targets: readonly string[],
+  targets: readonly ClusterNode[],
   journalHeal: (steps: HealStep[]) => void,
   deadline: number,
   issued: () => void,
 ): Promise<Applied> {
-  const before = new Map<string, ContainerState>();
+  // injectFault checked applicability first; this only narrows the type.
+  const power = requirePower(ctx.cluster.nodeAccess, powerNeededBy(spec.kind), describeFault(spec));
+  const unit = power.unit;
+  const before = new Map<ClusterNode, PowerState>();
   for (const c of targets) {
-    const st = await inspectContainer(c);
+    const st = await power.state(c);
     if (st.status !== 'running') {
-      throw new Error(`refusing to inject: container ${c} is ${st.status}, not running`);
+      throw new Error(`refusing to inject: ${unit} ${c.name} is ${st.detail}, not running`);
     }
     before.set(c, st);
   }
-  journalHeal(targets.map((c): HealStep => (spec.kind === 'pause-container' ? { kind: 'docker-unpause', container: c } : { kind: 'docker-start', container: c })));
+  journalHeal(targets.map((c): HealStep => (spec.kind === 'pause-container' ? { kind: 'resume-host', node: c.name } : { kind: 'start-host', node: c.name })));
   const evidence: Record<string, string> = {};
   issued();
   for (const c of targets) {
-    const b = before.get(c) as ContainerState;
+    const b = before.get(c) as PowerState;
     if (spec.kind === 'pause-container') {
-      await docker(['pause', c], { timeoutMs: 30_000 });
-      await waitUntil(async () => (await inspectContainer(c)).status === 'paused', deadline, `${c} is paused`);
-      evidence[c] = `container ${b.id.slice(0, 12)} paused (cgroup freezer), pid ${b.pid}`;
+      await power.pause(c);
+      await waitUntil(async () => (await power.state(c)).status === 'paused', deadline, `${c.name} is paused`);
+      evidence[c.name] = `${unit} ${b.id.slice(0, 12)} paused (${power.pauseMechanism}), pid ${b.pid}`;
     } else if (spec.kind === 'stop-container') {
-      // The image's stop signal (SIGRTMIN+3: systemd shuts the node down; SIGUSR1: haproxy soft-stops).
-      await docker(['stop', '--time', '30', c], { timeoutMs: 60_000 });
-      await waitUntil(async () => (await inspectContainer(c)).status === 'exited', deadline, `${c} has stopped`);
-      evidence[c] = `container ${b.id.slice(0, 12)} stopped (was pid ${b.pid}, ip ${b.ipv4})`;
+      // The machine's own shutdown (a kind node: systemd on SIGRTMIN+3; haproxy: a soft stop on SIGUSR1).
+      await power.stop(c);
+      await waitUntil(async () => (await power.state(c)).status === 'stopped', deadline, `${c.name} has stopped`);
+      evidence[c.name] = `${unit} ${b.id.slice(0, 12)} stopped (was pid ${b.pid}, ip ${b.address})`;
     } else {
-      await docker(['kill', c], { timeoutMs: 30_000 });
-      // In effect once the old process is gone: Docker may already have restarted it (on-failure:1).
+      await power.kill(c);
+      // In effect once the old process is gone: the access may already have restarted it (kind's
+      // containers: docker's --restart=on-failure:1).
       await waitUntil(async () => {
-        const now = await inspectContainer(c);
+        const now = await power.state(c);
         return now.status !== 'running' || now.startedAt !== b.startedAt;
-      }, deadline, `${c} died`, 50);
-      const now = await inspectContainer(c);
-      evidence[c] = `container ${b.id.slice(0, 12)} SIGKILL (pid ${b.pid}); now ${now.status}, restarts ${b.restartCount} -> ${now.restartCount}`;
+      }, deadline, `${c.name} died`, 50);
+      const now = await power.state(c);
+      evidence[c.name] = `${unit} ${b.id.slice(0, 12)} SIGKILL (pid ${b.pid}); now ${now.detail}, restarts ${b.restartCount} -> ${now.restartCount}`;
     }
   }
   return {
     evidence,
     behaviour: {
-      undo: async () => {
-        for (const c of targets) {
-          const st = (await inspectContainer(c)).status;
-          if (st === 'paused') {
-            await docker(['unpause', c], { timeoutMs: 30_000 });
-          } else if (st === 'exited' || st === 'created') {
-            await docker(['start', c], { timeoutMs: 60_000 });
-          }
-        }
-      },
+      undo: () => resumeOrStart(ctx.cluster.nodeAccess, targets),
       verify: async (dl) => {
         const out: Record<string, string> = {};
         for (const c of targets) {
-          const b = before.get(c) as ContainerState;
-          await waitUntil(async () => (await inspectContainer(c)).status === 'running', dl, `${c} runs again`);
-          const now = await inspectContainer(c);
-          if (now.ipv4 !== b.ipv4) {
+          const b = before.get(c) as PowerState;
+          await waitUntil(async () => (await power.state(c)).status === 'running', dl, `${c.name} runs again`);
+          const now = await power.state(c);
+          if (now.address !== b.address) {
             // kind#1689: a restarted node can come back on another address; etcd's peer URLs and the
             // certificates still name the old one. Say so plainly instead of waiting for a heal that
             // cannot happen.
-            const note = `${c} came back with IP ${now.ipv4}, not ${b.ipv4} (kind#1689): etcd peer URLs and certificates name the old address`;
+            const note = `${c.name} came back with IP ${now.address}, not ${b.address} (kind#1689): etcd peer URLs and certificates name the old address`;
             ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'fault', text: note });
             throw new Error(note);
           }
-          out[c] =
+          out[c.name] =
             spec.kind === 'pause-container'
               ? `unpaused, same pid ${now.pid}`
-              : `running again: pid ${b.pid} -> ${now.pid}, started ${now.startedAt}, same IP ${now.ipv4}`;
+              : `running again: pid ${b.pid} -> ${now.pid}, started ${now.startedAt}, same IP ${now.address}`;
         }
         return out;
       },
@@ -243,7 +242,19 @@ async function applyContainerFault(
   };
 }
 
-/** Concrete targets: node names for process/network faults, container names for container faults. */
+/** Undo of every whole-machine fault, idempotent: a paused machine resumes, a stopped one starts. */
+async function resumeOrStart(access: NodeProvider, targets: readonly ClusterNode[]): Promise<void> {
+  for (const c of targets) {
+    const st = (await requirePower(access, [], `healing ${c.name}`).state(c)).status;
+    if (st === 'paused') {
+      await requirePower(access, ['resume'], `resuming ${c.name}`).resume(c);
+    } else if (st === 'stopped') {
+      await requirePower(access, ['start'], `starting ${c.name}`).start(c);
+    }
+  }
+}
+
+/** Concrete targets, by name: control-plane nodes chosen by role, or the load balancer. */
 function resolveTargets(ctx: FaultContext, spec: FaultSpec, view: MembershipView): string[] {
   switch (spec.kind) {
     case 'network-partition':
@@ -259,8 +270,13 @@ function resolveTargets(ctx: FaultContext, spec: FaultSpec, view: MembershipView
 
 /** Inject a fault; the returned ActiveFault must be healed (use `await using`). */
 export async function injectFault(ctx: FaultContext, spec: FaultSpec): Promise<ActiveFault> {
+  const notApplicable = whyNotApplicable(spec, ctx.cluster.nodeAccess);
+  if (notApplicable !== undefined) {
+    throw new Error(`refusing to inject: ${notApplicable}`);
+  }
   const view = await ctx.membership();
   const targets = resolveTargets(ctx, spec, view);
+  const targetNodes = targets.map((t) => ctx.cluster.node(t));
   const id = `${spec.kind}-${randomBytes(3).toString('hex')}`;
   const summary = `${describeFault(spec)} -> ${targets.join(', ')}`;
   const entryBase = { faultId: id, runId: ctx.runId, cluster: ctx.cluster.info.name, spec, targets, at: new Date().toISOString() };
@@ -272,7 +288,7 @@ export async function injectFault(ctx: FaultContext, spec: FaultSpec): Promise<A
     applied = await apply(
       ctx,
       spec,
-      targets,
+      targetNodes,
       (steps) => ctx.journal.update({ ...entryBase, heal: steps }),
       () => {
         issuedAtMs = ctx.clock.nowMs();
@@ -284,23 +300,16 @@ export async function injectFault(ctx: FaultContext, spec: FaultSpec): Promise<A
     const partial = activeFault(ctx, { id, spec, targets, issuedAtMs, injectedAtMs: ctx.clock.nowMs(), evidence: {} }, summary, {
       undo: async () => {
         if (spec.kind === 'pause-container' || spec.kind === 'stop-container' || spec.kind === 'kill-container') {
-          for (const c of targets) {
-            const st = (await inspectContainer(c)).status;
-            if (st === 'paused') {
-              await docker(['unpause', c], { timeoutMs: 30_000 });
-            } else if (st === 'exited' || st === 'created') {
-              await docker(['start', c], { timeoutMs: 60_000 });
-            }
-          }
+          await resumeOrStart(ctx.cluster.nodeAccess, targetNodes);
           return;
         }
-        for (const n of targets) {
+        for (const n of targetNodes) {
           await removeChain(n);
           await signalProcess(n, selectorProcess(spec), 'CONT');
           for (const entry of ctx.journal.active().filter((j) => j.faultId === id)) {
             for (const s of entry.heal) {
-              if (s.kind === 'move-file' && (await fileExists(s.node, s.from))) {
-                await moveFile(s.node, s.from, s.to);
+              if (s.kind === 'move-file' && (await fileExists(ctx.cluster.node(s.node), s.from))) {
+                await moveFile(ctx.cluster.node(s.node), s.from, s.to);
               }
             }
           }

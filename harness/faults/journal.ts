@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { config } from '../config.js';
 import { currentProcessHolder } from '../runtime/processes.js';
 import { otherHealer } from './heal-lock.js';
-import type { FaultSpec, HealStep } from './spec.js';
+import { currentHealStep, type FaultSpec, type HealStep, type LegacyHealStep } from './spec.js';
 
 /**
  * The process that applied a fault and will heal it, named so a supervisor can tell a fault whose
@@ -105,7 +105,9 @@ export function activeEntries(text: string): JournalEntry[] {
       continue;
     }
     if (line.op === 'add') {
-      active.set(line.entry.faultId, line.entry);
+      // Steps of older kinds (docker-unpause, docker-start) come back in today's (resume-host, start-host).
+      const heal = (line.entry.heal as readonly (HealStep | LegacyHealStep)[] | undefined)?.map(currentHealStep) ?? [];
+      active.set(line.entry.faultId, { ...line.entry, heal });
     } else {
       active.delete(line.faultId);
     }

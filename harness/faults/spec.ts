@@ -65,10 +65,30 @@ export function describeContainerTarget(t: ContainerTarget): string {
   return t.kind === 'load-balancer' ? 'the load balancer' : `the node of ${describeSelector(t.select)}`;
 }
 
-/** How to undo a fault, as data, so `npm run heal` can replay it after a crash. */
+/**
+ * How to undo a fault, as data, so `npm run heal` can replay it after a crash. Nodes by name, resolved
+ * through the cluster's node access when replayed; whole-machine steps need its power operations.
+ */
 export type HealStep =
   | { readonly kind: 'move-file'; readonly node: string; readonly from: string; readonly to: string }
   | { readonly kind: 'remove-chain'; readonly node: string }
   | { readonly kind: 'signal'; readonly node: string; readonly process: string; readonly signal: 'CONT' }
-  | { readonly kind: 'docker-unpause'; readonly container: string }
-  | { readonly kind: 'docker-start'; readonly container: string };
+  /** Resume a paused machine (docker unpause). */
+  | { readonly kind: 'resume-host'; readonly node: string }
+  /** Start a stopped or killed machine (docker start). */
+  | { readonly kind: 'start-host'; readonly node: string };
+
+/** Whole-machine steps as journals written before 2026-12-07 name them. Read, never written. */
+export type LegacyHealStep = { readonly kind: 'docker-unpause'; readonly container: string } | { readonly kind: 'docker-start'; readonly container: string };
+
+/** Pure: a journaled step in today's terms (an old journal must still replay after an upgrade). */
+export function currentHealStep(step: HealStep | LegacyHealStep): HealStep {
+  switch (step.kind) {
+    case 'docker-unpause':
+      return { kind: 'resume-host', node: step.container };
+    case 'docker-start':
+      return { kind: 'start-host', node: step.container };
+    default:
+      return step;
+  }
+}

@@ -126,7 +126,7 @@ export function requirePower(access: NodeProvider, needed: readonly PowerOperati
   const missing = missingPowerOperations(access, needed);
   if (access.power === undefined || missing.length > 0) {
     throw new Error(
-      `${what} needs the whole-machine operation(s) ${missing.join(', ')}, which ${access.kind} node access (${access.description}) does not offer: heal it by hand, or use a node access that can`,
+      `${what} needs the whole-machine operation(s) ${missing.join(', ') || 'state'}, which ${access.kind} node access (${access.description}) does not offer: heal it by hand, or use a node access that can`,
     );
   }
   return access.power;
