@@ -6,7 +6,6 @@
 import { eventsForCase } from '../checks/lease-logs.js';
 import type { Verdict } from '../checks/verdict.js';
 import { readLeaderElectionLogs } from '../cluster/leader-election-logs.js';
-import { inspectContainer } from '../runtime/docker.js';
 import { apiWriteProbe, deleteProbeConfigMaps } from '../probes/api-write-probe.js';
 import { apiserverProbe } from '../probes/apiserver-probe.js';
 import { endpointsPoller } from '../probes/endpoints-poller.js';
@@ -70,7 +69,7 @@ async function probesFor<Id extends string>(suite: ControlPlaneSuite<Id>, ctx: P
         out.push(leaseWatch(ctx, { sources }));
         break;
       case 'lb-backends':
-        out.push(lbBackendPoller(ctx, { lb: session.cluster.loadBalancer, lbIp: (await inspectContainer(session.cluster.loadBalancer)).ipv4 }));
+        out.push(lbBackendPoller(ctx, { lb: session.cluster.loadBalancer, lbIp: await session.cluster.loadBalancerNode.address() }));
         break;
       case 'endpoints':
         out.push(endpointsPoller(ctx, { sources }));
@@ -117,7 +116,7 @@ export async function runControlPlaneCase<Id extends string>(
   await snapshot();
   const runStartWallMs = Date.parse(session.clock.startedAtIso);
   for (const component of opts.leaseLogs ?? []) {
-    const events = await readLeaderElectionLogs(session.cluster.controlPlanes, component, runStartWallMs);
+    const events = await readLeaderElectionLogs(session.cluster.controlPlaneNodes, component, runStartWallMs);
     for (const e of eventsForCase(events, caseStartMs)) {
       recorder.history.record(e);
     }

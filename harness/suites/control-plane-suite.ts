@@ -16,7 +16,6 @@ import type { ControlPlaneCatalogue, ControlPlaneCatalogueInput } from '../guara
 import { controlPlaneFlagsFrom } from '../guarantees/control-plane-flags.js';
 import type { ApiSources } from '../probes/api-sources.js';
 import type { HttpTarget } from '../probes/http-probe.js';
-import { inspectContainer } from '../runtime/docker.js';
 import { loadKubeconfig, type KubeApiCredentials } from '../runtime/kubeconfig.js';
 import { kubectl } from '../runtime/kubectl.js';
 import type { RunInfo } from '../run-info.js';
@@ -58,8 +57,8 @@ async function deployWorkload(session: SuiteSession, suite: string): Promise<{ n
   await kubectl(k, ['-n', namespace, 'rollout', 'status', 'deployment/echo', '--timeout=120s'], { timeoutMs: 130_000 });
   const port = (await kubectl(k, ['-n', namespace, 'get', 'svc', 'echo-nodeport', '-o', 'jsonpath={.spec.ports[0].nodePort}'], { timeoutMs: 10_000 })).stdout.trim();
   const targets: HttpTarget[] = [];
-  for (const w of session.cluster.workers) {
-    targets.push({ node: w, url: `http://${(await inspectContainer(w)).ipv4}:${port}/continuity` });
+  for (const w of session.cluster.workerNodes) {
+    targets.push({ node: w.name, url: `http://${await w.address()}:${port}/continuity` });
   }
   return { namespace, targets };
 }
@@ -79,7 +78,7 @@ export async function openControlPlaneSuite<Id extends string>(
     throw new Error(`refusing to start ${suite}: the cluster is not at its baseline: ${health.problems.join('; ')}`);
   }
   const reading = controlPlaneFlagsFrom(await readControlPlaneConfig(cluster), versions().kubernetes);
-  const ips = await nodeIps([...cluster.controlPlanes, ...cluster.workers]);
+  const ips = await nodeIps([...cluster.controlPlaneNodes, ...cluster.workerNodes]);
   const catalogue = await build({ flags: reading.flags, nodeIps: ips, apiservers: cluster.controlPlanes }, session);
   session.describe({
     suite,
@@ -91,7 +90,7 @@ export async function openControlPlaneSuite<Id extends string>(
     notes: catalogue.notes,
   });
   const creds = loadKubeconfig(info.kubeconfig);
-  const apiservers = await directApiservers(cluster.controlPlanes);
+  const apiservers = await directApiservers(cluster.controlPlaneNodes);
   const workload = opts.workload ? await deployWorkload(session, suite) : undefined;
   return {
     session,

@@ -5,6 +5,7 @@
  */
 import { versions } from '../../substrate/versions.js';
 import type { ClusterInfo } from '../cluster/cluster-handle.js';
+import type { ClusterNode } from '../nodes/node-access.js';
 import { readStaticPodCommand } from '../cluster/static-pod-flags.js';
 import { buildEtcdQuorumCatalogue, type Catalogue } from '../guarantees/catalogue.js';
 import { parseEtcdFlags, type EtcdTimers } from '../guarantees/flags.js';
@@ -49,14 +50,14 @@ export interface EtcdQuorumSuite extends AsyncDisposable {
 }
 
 /** Each member's raft timers (and client listeners), from its static pod manifest. */
-export async function readEtcdTimers(controlPlanes: readonly string[]): Promise<{ timers: Record<string, EtcdTimers>; flagValues: Record<string, Record<string, string>> }> {
+export async function readEtcdTimers(controlPlanes: readonly ClusterNode[]): Promise<{ timers: Record<string, EtcdTimers>; flagValues: Record<string, Record<string, string>> }> {
   const timers: Record<string, EtcdTimers> = {};
   const flagValues: Record<string, Record<string, string>> = {};
   for (const node of controlPlanes) {
     const cmd = await readStaticPodCommand(node, 'etcd');
     const flags = parseEtcdFlags(cmd.command, cmd.env);
-    timers[node] = flags.timers;
-    flagValues[node] = Object.fromEntries(
+    timers[node.name] = flags.timers;
+    flagValues[node.name] = Object.fromEntries(
       Object.entries(flags.values).filter(([k]) => /heartbeat|election|snapshot|quota|initial-cluster$|name|listen-client/.test(k)),
     );
   }
@@ -65,7 +66,7 @@ export async function readEtcdTimers(controlPlanes: readonly string[]): Promise<
 
 export async function openEtcdQuorumSuite(run: RunInfo, info: ClusterInfo): Promise<EtcdQuorumSuite> {
   const session = await openSuiteSession('etcd-quorum', run, info);
-  const { timers, flagValues } = await readEtcdTimers(session.cluster.controlPlanes);
+  const { timers, flagValues } = await readEtcdTimers(session.cluster.controlPlaneNodes);
   const catalogue = buildEtcdQuorumCatalogue({ timersByMember: timers, probes: ETCD_QUORUM_PROBES });
   session.describe({
     suite: 'etcd-quorum',

@@ -11,7 +11,7 @@ const suite = useControlPlaneSuite(
     buildControlPlaneNodeLossCatalogue({
       ...input,
       // The quorum part is etcd-quorum's guarantee, with the members' real timers.
-      etcd: { timersByMember: (await readEtcdTimers(session.cluster.controlPlanes)).timers, probes: CONTROL_PLANE_ETCD_PROBES },
+      etcd: { timersByMember: (await readEtcdTimers(session.cluster.controlPlaneNodes)).timers, probes: CONTROL_PLANE_ETCD_PROBES },
     }),
   { workload: true },
 );
