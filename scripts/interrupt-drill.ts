@@ -86,7 +86,13 @@ async function trial(fault: DrillFault, interrupt: Interrupt, logDir: string): P
     logPath,
     cwd: root,
   });
-  const marker = await run.waitForLine(new RegExp(`${IN_EFFECT_MARKER} (\\S+) worker-pid (\\d+) targets (\\S+)`), 8 * 60_000);
+  // A run that ends before its fault is in effect (setup failed, no cluster) is a failed trial, at once.
+  const marker = await Promise.race([
+    run.waitForLine(new RegExp(`${IN_EFFECT_MARKER} (\\S+) worker-pid (\\d+) targets (\\S+)`), 8 * 60_000),
+    run.exited.then((code) => {
+      throw new Error(`the drill run exited ${code} before its fault was in effect (see ${logPath})`);
+    }),
+  ]);
   const m = new RegExp(`${IN_EFFECT_MARKER} (\\S+) worker-pid (\\d+) targets (\\S+)`).exec(marker.line);
   const [, faultId = '?', workerPid = '0', targets = '?'] = m ?? [];
   // Let the fault sit for a moment, as a user's Ctrl-C would come in the middle of a hold.
