@@ -29,7 +29,7 @@ import { flagValue } from './cli-args.js';
 const trials = Number(flagValue('trials', '3'));
 const info = JSON.parse(readFileSync(join(config.cacheDir, 'clusters/kube-ha-chaos/state.json'), 'utf8')) as ClusterInfo;
 const cluster = await openCluster(info);
-using etcd = await openEtcdAccess(cluster.controlPlanes);
+using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
 const originNs = process.hrtime.bigint();
 const clock = sharedRunClock(originNs, new Date().toISOString());
 const history = new History();

@@ -16,7 +16,7 @@ import { seededRandom } from '../harness/random.js';
 
 const info = JSON.parse(readFileSync(join(config.cacheDir, 'clusters/kube-ha-chaos/state.json'), 'utf8')) as ClusterInfo;
 const cluster = await openCluster(info);
-using etcd = await openEtcdAccess(cluster.controlPlanes);
+using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
 const clock = startRunClock();
 const history = new History();
 const ctx = createFaultContext({ runId: 'fault-smoke', cluster, etcd, clock, history, random: seededRandom(7) });

@@ -73,7 +73,7 @@ async function independentCheck(info: ClusterInfo): Promise<string[]> {
     problems.push(`pid ${healer.pid} still holds the heal lock (${healer.purpose})`);
   }
   const cluster = await openCluster(info);
-  using etcd = await openEtcdAccess(cluster.controlPlanes);
+  using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
   const health = await checkClusterHealth(cluster, etcd);
   problems.push(...health.problems);
   return problems;
@@ -155,7 +155,7 @@ async function main(): Promise<number> {
   }
   {
     const cluster = await openCluster(info);
-    using etcd = await openEtcdAccess(cluster.controlPlanes);
+    using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
     const h = await waitForHealthy(cluster, etcd, 120_000);
     if (!h.healthy) {
       console.error(`error: the cluster is not at its baseline (${h.problems.join('; ')}): run \`npm run heal\` first`);

@@ -119,7 +119,7 @@ async function main(): Promise<number> {
   const selected = new Set(flagValue('probes', 'write,read,poller,watch,api,direct,metrics').split(','));
   const info = await waitForCluster(clusterName);
   const cluster = await openCluster(info);
-  using access = await openEtcdAccess(cluster.controlPlanes);
+  using access = await openEtcdAccess(cluster.controlPlaneNodes);
   const creds = loadKubeconfig(info.kubeconfig);
   const runId = `smoke-${Date.now().toString(36)}`;
   const prefix = probeKeyPrefix(runId);

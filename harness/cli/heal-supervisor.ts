@@ -127,7 +127,7 @@ async function heal(faults: readonly JournalEntry[], detectedAtMs: number): Prom
       return false;
     }
     const handle = await openCluster(info);
-    using etcd = await openEtcdAccess(handle.controlPlanes);
+    using etcd = await openEtcdAccess(handle.controlPlaneNodes);
     const health = await waitForHealthy(handle, etcd, VERIFY_TIMEOUT_MS);
     const end = performance.now();
     const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   });
   console.log(actions.length === 0 ? 'nothing to heal' : actions.map((a) => `healed: ${a}`).join('\n'));
   const cluster = await openCluster(info);
-  using etcd = await openEtcdAccess(cluster.controlPlanes);
+  using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
   const health = await waitForHealthy(cluster, etcd, 120_000);
   if (!health.healthy) {
     markDirty(CLUSTER, `npm run heal could not restore the baseline: ${health.problems.join('; ')}`);

@@ -6,6 +6,7 @@
 import { nodeAccessForCluster } from '../nodes/kind-node-access.js';
 import { findNode, hasRole, type ClusterNode, type NodeProvider, type NodeRole } from '../nodes/node-access.js';
 import type { KubectlContext } from '../runtime/kubectl.js';
+import { kindDefaultLayout, type ControlPlaneLayout } from './layout.js';
 
 /** What `cluster up` records (substrate/cluster/cluster-state.ts) and the global setup provides. */
 export interface ClusterInfo {
@@ -37,6 +38,11 @@ export interface ClusterHandle {
   readonly controlPlaneNodes: readonly ClusterNode[];
   readonly workerNodes: readonly ClusterNode[];
   readonly loadBalancerNode: ClusterNode;
+  /**
+   * The HA design as data (where etcd runs, what fronts the apiservers): what code asks instead of
+   * branching on the topology's name. A kind cluster is stacked etcd behind kind's haproxy.
+   */
+  readonly layout: ControlPlaneLayout;
 }
 
 export async function openCluster(info: ClusterInfo): Promise<ClusterHandle> {
@@ -61,5 +67,6 @@ export async function openCluster(info: ClusterInfo): Promise<ClusterHandle> {
     controlPlaneNodes,
     workerNodes,
     loadBalancerNode: lb,
+    layout: kindDefaultLayout(info.topology, controlPlaneNodes.length, workerNodes.length),
   };
 }

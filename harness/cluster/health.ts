@@ -6,6 +6,7 @@ import { kubectl, kubectlJson } from '../runtime/kubectl.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import type { EtcdAccess } from './etcd-access.js';
 import { readEtcdView } from './etcd-status.js';
+import { etcdMemberCount } from './layout.js';
 import { readBackendStates } from './haproxy-stats.js';
 import { CONTROL_PLANE_COMPONENTS, readNodeFacts } from './node-processes.js';
 
@@ -96,8 +97,9 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
   });
   stage('etcd', async () => {
     const view = await readEtcdView(cluster.info.etcdctlBinary, access, 8_000);
-    if (view.members.length !== cluster.controlPlanes.length) {
-      problems.push(`etcd has ${view.members.length} members, expected ${cluster.controlPlanes.length}`);
+    const expectedMembers = etcdMemberCount(cluster.layout);
+    if (view.members.length !== expectedMembers) {
+      problems.push(`etcd has ${view.members.length} members, expected ${expectedMembers}`);
     }
     if (view.members.some((m) => m.isLearner)) {
       problems.push('etcd has a learner');

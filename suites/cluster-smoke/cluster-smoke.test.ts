@@ -46,7 +46,7 @@ describe(`cluster smoke on ${topology.name} (${topology.controlPlanes} control p
   });
 
   it(`etcd reports ${topology.controlPlanes} started voting members and exactly one leader`, async () => {
-    using access = await openEtcdAccess(cluster.controlPlanes);
+    using access = await openEtcdAccess(cluster.controlPlaneNodes);
     const view = await readEtcdView(info.etcdctlBinary, access);
     expect(view.members.map((m) => m.name).sort()).toEqual([...cluster.controlPlanes].sort());
     expect(view.members.filter((m) => m.isLearner)).toEqual([]);
