@@ -24,6 +24,7 @@ import { config } from './config.js';
 import { healAll } from './faults/heal-all.js';
 import { withHealLock } from './faults/heal-lock.js';
 import { classifyJournal } from './faults/orphans.js';
+import { describeFault } from './faults/spec.js';
 import { startWatcher, type WatcherProcess } from './runtime/daemon.js';
 import { isSameProcessAlive } from './runtime/processes.js';
 import { FaultJournal } from './faults/journal.js';
@@ -104,7 +105,12 @@ async function healOrphanedFaults(clusterName: string): Promise<string[]> {
   const journal = FaultJournal.forCluster(clusterName);
   return withHealLock(clusterName, 'end-of-run check: heal orphaned faults', async () => {
     const { orphaned } = classifyJournal(journal.active(), isSameProcessAlive);
-    return orphaned.length === 0 ? [] : healAll(clusterName, journal);
+    if (orphaned.length === 0) {
+      return [];
+    }
+    // One-shot faults (a SIGKILL) have nothing to undo, yet the user must see that one was in effect.
+    const found = orphaned.map((e) => `${e.faultId} (${describeFault(e.spec)} -> ${e.targets.join(', ')}) had lost its test process`);
+    return [...found, ...(await healAll(clusterName, journal))];
   }, { timeoutMs: 10 * 60_000, onWait: (h) => console.log(`\nwaiting for pid ${h.pid} (${h.purpose}) to finish healing before the end-of-run check`) });
 }
 

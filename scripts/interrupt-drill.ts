@@ -116,8 +116,10 @@ async function trial(fault: DrillFault, interrupt: Interrupt, logDir: string): P
   const runExitMs = performance.now() - sentAt;
   let healedMs: number | undefined;
   try {
-    const line = await run.waitForLine(/heal-supervisor\] (cluster \S+ verified at its baseline|NOT HEALED)/, 8 * 60_000);
-    healedMs = /NOT HEALED/.test(line.line) ? undefined : line.atMs - sentAt;
+    // Whoever healed it: the supervisor, or (a worker killed while the run went on) the run's own
+    // end-of-run check, which heals orphans before it judges the baseline.
+    const line = await run.waitForLine(/heal-supervisor\] (cluster \S+ verified at its baseline|NOT HEALED)|^cluster back at its baseline|the run left the cluster off its baseline/, 8 * 60_000);
+    healedMs = /NOT HEALED|off its baseline/.test(line.line) ? undefined : line.atMs - sentAt;
   } catch {
     healedMs = undefined;
   }
@@ -128,8 +130,8 @@ async function trial(fault: DrillFault, interrupt: Interrupt, logDir: string): P
   }
   const info = readClusterState(CLUSTER);
   const problems = info === undefined ? ['cluster state missing'] : await independentCheck(info);
-  const healedLines = run.lines.map((l) => l.line).filter((l) => /heal-supervisor\]|healed a fault left/.test(l));
-  const undone = run.lines.filter((l) => l.atMs >= sentAt && /heal-supervisor\] healed: /.test(l.line)).pop();
+  const healedLines = run.lines.map((l) => l.line).filter((l) => /heal-supervisor\]|healed a fault left|^cluster back at its baseline/.test(l));
+  const undone = run.lines.filter((l) => l.atMs >= sentAt && /heal-supervisor\] healed: |^healed a fault left by a test process/.test(l.line)).pop();
   return {
     fault,
     interrupt,
