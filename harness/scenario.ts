@@ -21,15 +21,34 @@ export interface Probe {
   stop(): Promise<void>;
 }
 
+/**
+ * A phase that waits for something: it goes on past its fixed duration until `seen()` (the event it
+ * waits for, judged on the history) or until `maxMs` from the phase's start, the bound derived for
+ * the target it waits on plus a margin (harness/suites/observation-windows.ts). Both ends, and how
+ * `maxMs` was sized, go into the history as notes, so a report says how each window was sized.
+ */
+export interface PhaseWait {
+  /** What the phase waits to see, e.g. 'a new holder of kube-system/kube-controller-manager'. */
+  readonly what: string;
+  /** Whether it has been seen; polled every 250 ms. Without it the phase lasts maxMs. */
+  readonly seen?: () => boolean;
+  /** The longest the phase lasts: from its start (recovery), from the fault's issue (fault hold). */
+  readonly maxMs: number;
+  /** How maxMs was derived (bound, its flags, margin). */
+  readonly sizing: string;
+}
+
 export type Phase =
   | { readonly kind: 'baseline'; readonly durationMs: number }
   /**
    * Inject, hold for holdMs (0 for one-shot faults: the heal waits for the restart), heal, verify.
    * `during` runs while the fault holds (e.g. ask the controllers for work); the hold lasts until both
-   * the time is up and `during` has finished.
+   * the time is up and `during` has finished, and, with `until`, until what it waits for was seen or
+   * its bound has passed.
    */
-  | { readonly kind: 'fault'; readonly spec: FaultSpec; readonly holdMs: number; readonly during?: () => Promise<void> }
-  | { readonly kind: 'recovery'; readonly durationMs: number };
+  | { readonly kind: 'fault'; readonly spec: FaultSpec; readonly holdMs: number; readonly during?: () => Promise<void>; readonly until?: PhaseWait }
+  /** Observation after the heal: durationMs, and with `until` on until what it waits for was seen or its bound has passed. */
+  | { readonly kind: 'recovery'; readonly durationMs: number; readonly until?: PhaseWait };
 
 export interface ScenarioResult {
   readonly faults: readonly { readonly record: FaultRecord; readonly healEvidence: Readonly<Record<string, string>> }[];
@@ -63,6 +82,34 @@ const PRE_FAULT_SETTLE_MS = 150_000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+const WAIT_POLL_MS = 250;
+
+/**
+ * Goes on until `wait` is satisfied (seen, or maxMs since `phaseStartMs`), noting in the history what
+ * the phase waited for, how its bound was sized, and how it ended.
+ */
+export async function waitForPhaseEnd(ctx: Pick<FaultContext, 'history' | 'clock'>, phase: string, phaseStartMs: number, wait: PhaseWait): Promise<void> {
+  const s = (ms: number): string => `${(ms / 1_000).toFixed(1)} s`;
+  ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'harness', text: `${phase} lasts until ${wait.what} is seen, at most ${s(wait.maxMs)}: ${wait.sizing}` });
+  for (;;) {
+    const elapsed = ctx.clock.nowMs() - phaseStartMs;
+    if (wait.seen?.() === true) {
+      ctx.history.record({ kind: 'note', atMs: ctx.clock.nowMs(), source: 'harness', text: `${phase} ended after ${s(elapsed)}: ${wait.what} was seen` });
+      return;
+    }
+    if (elapsed >= wait.maxMs) {
+      ctx.history.record({
+        kind: 'note',
+        atMs: ctx.clock.nowMs(),
+        source: 'harness',
+        text: `${phase} ended after ${s(elapsed)}, its bound and margin: ${wait.seen === undefined ? `sized to cover ${wait.what}` : `${wait.what} was not seen`}`,
+      });
+      return;
+    }
+    await sleep(Math.min(WAIT_POLL_MS, wait.maxMs - elapsed));
+  }
 }
 
 /** Probes run at least this long before the first phase; no check reads the warm-up window. */
@@ -152,6 +199,9 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
         case 'recovery':
           mark(phase.kind, startMs);
           await sleep(phase.durationMs);
+          if (phase.kind === 'recovery' && phase.until !== undefined) {
+            await waitForPhaseEnd(ctx, 'recovery', startMs, phase.until);
+          }
           mark(phase.kind, startMs, ctx.clock.nowMs());
           break;
         case 'fault': {
@@ -160,6 +210,10 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
           inEffect.add(fault);
           try {
             await Promise.all([sleep(phase.holdMs), phase.during?.()]);
+            if (phase.until !== undefined) {
+              // Bounds run from the fault's issue (checks measure from there), not from the bookkeeping before it.
+              await waitForPhaseEnd(ctx, 'fault hold', fault.record.issuedAtMs, phase.until);
+            }
             const faultEnd = ctx.clock.nowMs();
             mark('fault', startMs, faultEnd);
             mark('heal', faultEnd);

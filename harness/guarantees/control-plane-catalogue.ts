@@ -11,6 +11,8 @@ import { DEFAULT_CONTROL_PLANE_PROBE_NAMES, type ControlPlaneCheck, type Control
 import {
   DEFAULT_CONTROL_PLANE_PROBES,
   deriveControlPlaneThresholds,
+  LEASE_BOUND_NAMES,
+  leaseBoundKey,
   type ControlPlaneAllowances,
   type ControlPlaneFlags,
   type ControlPlaneProbeSettings,
@@ -46,6 +48,8 @@ export interface ControlPlaneCatalogue<Id extends string> {
   readonly notes: readonly string[];
   /** The context the checks run with (probe names, node IPs ...), for the suite's own use. */
   readonly context: ControlPlaneCheckContext;
+  /** The guarantee that judges the configuration a case's target depends on (cited when a case cannot run). */
+  readonly configurationGuarantee?: string;
 }
 
 /** One guarantee, before thresholds are attached. */
@@ -70,9 +74,39 @@ export function controlPlaneContext(input: ControlPlaneCatalogueInput): { readon
       derived,
       nodeIps: ips,
       apiservers: input.apiservers ?? [],
-      leases: { scheduler: input.leases?.scheduler ?? 'kube-scheduler', controllerManager: input.leases?.controllerManager ?? 'kube-controller-manager' },
+      leases: {
+        scheduler: input.leases?.scheduler ?? leaseOfComponent(input.flags, 'kube-scheduler'),
+        controllerManager: input.leases?.controllerManager ?? leaseOfComponent(input.flags, 'kube-controller-manager'),
+      },
     },
   };
+}
+
+/** The Lease a component elects on (its --leader-elect-resource-name, read from its flags), default its name. */
+export function leaseOfComponent(flags: ControlPlaneFlags, component: string): string {
+  return Object.entries(flags.leaderElection).find(([, t]) => t.component === component && t.enabled)?.[0] ?? component;
+}
+
+/**
+ * The thresholds and derivations a definition carries: each named threshold, and for every bound that
+ * follows one Lease's flags also that bound per Lease (`maxAbruptHandoverMs.kube-scheduler`), so each
+ * lease is judged against its own component's flags and the report shows each derivation.
+ */
+export function thresholdsFor(names: readonly (keyof ControlPlaneThresholds)[], derived: DerivedControlPlaneThresholds): { thresholds: Record<string, number>; derivation: Record<string, string> } {
+  const thresholds: Record<string, number> = {};
+  const derivation: Record<string, string> = {};
+  for (const k of names) {
+    thresholds[k] = derived.values[k];
+    derivation[k] = derived.derivation[k];
+    const perLease = LEASE_BOUND_NAMES.find((n) => n === k);
+    if (perLease !== undefined) {
+      for (const [lease, b] of Object.entries(derived.perLease)) {
+        thresholds[leaseBoundKey(perLease, lease)] = b.values[perLease];
+        derivation[leaseBoundKey(perLease, lease)] = b.derivation[perLease];
+      }
+    }
+  }
+  return { thresholds, derivation };
 }
 
 /** Attaches thresholds and derivations to definitions and wraps each check in checkSafe. */
@@ -85,12 +119,7 @@ export function buildControlPlaneCatalogue<Id extends `${string}.${string}`>(
 ): ControlPlaneCatalogue<Id> {
   const { derived, ctx } = controlPlaneContext(input);
   const guarantees: Guarantee[] = definitions.map((d) => {
-    const thresholds: Record<string, number> = {};
-    const derivation: Record<string, string> = {};
-    for (const k of d.thresholds) {
-      thresholds[k] = derived.values[k];
-      derivation[k] = derived.derivation[k];
-    }
+    const { thresholds, derivation } = thresholdsFor(d.thresholds, derived);
     return {
       id: d.id,
       statement: d.statement,

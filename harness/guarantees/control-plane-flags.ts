@@ -16,11 +16,11 @@ import {
   type EndpointReconcilerTimings,
   type KubeletHeartbeatTimings,
   type LeaderElectionFlags,
-  type LeaderElectionTimings,
   type NodeMonitorFlags,
+  type ValueSource,
 } from './component-flags.js';
 import { parseHaproxyBackendChecks, worstCaseCheckTimings, type HaproxyBackendChecks } from './haproxy-config.js';
-import type { ControlPlaneFlags } from './control-plane-thresholds.js';
+import type { ControlPlaneFlags, LeaseElectionSettings } from './control-plane-thresholds.js';
 
 /** Everything parsed, for run.json. */
 export interface ControlPlaneFlagDetails {
@@ -40,6 +40,28 @@ export interface ControlPlaneFlagReading {
 
 const maxBy = <T>(xs: readonly T[], f: (x: T) => number): number => Math.max(...xs.map(f));
 const minBy = <T>(xs: readonly T[], f: (x: T) => number): number => Math.min(...xs.map(f));
+
+/**
+ * One Lease's settings from the instances (node -> flags) that use it. The timings are the slowest
+ * of the instances that elect (the bound must hold whichever of them leads); an instance with
+ * --leader-elect=false acts on its own and is listed apart, which is what the single-active-instance
+ * guarantee judges.
+ */
+function leaseSettings(component: string, instances: readonly (readonly [string, LeaderElectionFlags])[]): LeaseElectionSettings {
+  const electing = instances.filter(([, f]) => f.enabled);
+  const timed = (electing.length > 0 ? electing : instances).map(([, f]) => f);
+  const source = (k: keyof LeaderElectionFlags['sources']): ValueSource => (instances.some(([, f]) => f.sources[k] === 'flag') ? 'flag' : 'default');
+  return {
+    component,
+    enabled: electing.length > 0,
+    leaseDurationMs: maxBy(timed, (f) => f.leaseDurationMs),
+    renewDeadlineMs: maxBy(timed, (f) => f.renewDeadlineMs),
+    retryPeriodMs: maxBy(timed, (f) => f.retryPeriodMs),
+    sources: { enabled: source('enabled'), leaseDurationMs: source('leaseDurationMs'), renewDeadlineMs: source('renewDeadlineMs'), retryPeriodMs: source('retryPeriodMs') },
+    electingNodes: electing.map(([n]) => n),
+    nonElectingNodes: instances.filter(([, f]) => !f.enabled).map(([n]) => n),
+  };
+}
 
 /**
  * Parses every command line and config. Where nodes disagree, the slowest setting wins (the bound
@@ -67,24 +89,19 @@ export function controlPlaneFlagsFrom(text: ControlPlaneConfigText, kubernetesVe
     nodeMonitor[node] = parseNodeMonitorFlags(c['kube-controller-manager'], kubernetesVersion);
     endpointReconciler[node] = parseEndpointReconcilerFlags(c['kube-apiserver']);
   }
-  const leaderElection: Record<string, LeaderElectionTimings> = {};
+  const leaderElection: Record<string, LeaseElectionSettings> = {};
   for (const [comp, byNode] of Object.entries(leByComponent)) {
     const all = Object.values(byNode);
     const names = new Set(all.map((f) => f.leaseName));
     if (names.size > 1) {
-      warnings.push(`${comp} instances use different lease names (${[...names].join(', ')})`);
+      warnings.push(`${comp} instances use different lease names (${[...names].join(', ')}): each lease has its own leader, so more than one instance acts`);
     }
-    const variants = new Set(all.map((f) => `${f.enabled}/${f.leaseDurationMs}/${f.renewDeadlineMs}/${f.retryPeriodMs}`));
+    const variants = new Set(all.filter((f) => f.enabled).map((f) => `${f.leaseDurationMs}/${f.renewDeadlineMs}/${f.retryPeriodMs}`));
     if (variants.size > 1) {
       warnings.push(`${comp} instances run different leader-election settings (${[...variants].join('; ')}); the slowest is used`);
     }
     for (const name of names) {
-      leaderElection[name] = {
-        enabled: all.some((f) => f.enabled),
-        leaseDurationMs: maxBy(all, (f) => f.leaseDurationMs),
-        renewDeadlineMs: maxBy(all, (f) => f.renewDeadlineMs),
-        retryPeriodMs: maxBy(all, (f) => f.retryPeriodMs),
-      };
+      leaderElection[name] = leaseSettings(comp, Object.entries(byNode).filter(([, f]) => f.leaseName === name));
     }
   }
   const nm = Object.values(nodeMonitor);

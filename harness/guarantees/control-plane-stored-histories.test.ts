@@ -52,6 +52,7 @@ describe('stored history: kube-scheduler holder SIGKILLed (ha-3cp)', () => {
   it('keeps its verdicts', () => {
     const c = buildLeaderElectionCatalogue(input);
     expect(Object.fromEntries(c.guarantees.map((g) => [g.id, g.check(h, g).status]))).toEqual({
+      'leader-election.single-active-instance': 'pass',
       'leader-election.baseline-leases-held': 'pass',
       'leader-election.abrupt-holder-death-hands-over': 'pass',
       // A SIGKILL is no clean stop: the release guarantee must fail on it.

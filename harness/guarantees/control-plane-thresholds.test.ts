@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LEADER_ELECTION_DEFAULTS } from './component-flags.js';
 import { DEFAULT_CONTROL_PLANE_PROBES, deriveControlPlaneThresholds, worstLeaderElection } from './control-plane-thresholds.js';
-import { LIVE_CONTROL_PLANE_FLAGS as LIVE_FLAGS } from '../testing/control-plane-histories.js';
+import { LIVE_CONTROL_PLANE_FLAGS as LIVE_FLAGS, TUNED_LEASE_FLAGS } from '../testing/control-plane-histories.js';
 
 describe('deriveControlPlaneThresholds on the live cluster’s settings', () => {
   const d = deriveControlPlaneThresholds(LIVE_FLAGS);
@@ -27,9 +27,11 @@ describe('deriveControlPlaneThresholds on the live cluster’s settings', () => 
       minNodePollsPerSecond: 1.8,
       minWorkloadSuccessRatio: 1,
     });
-    expect(d.derivation.maxAbruptHandoverMs).toBe(
-      'lease duration 15000 + 2 x retry 2000 x (1 + jitter 1.2) (last renewal seen one try late, expiry noticed one try late) + lease poll 200 + request timeout 1000 + scheduling 1000',
+    expect(d.derivation.maxAbruptHandoverMs).toMatch(
+      /client-go defaults.*: lease duration 15000 \+ 2 x retry 2000 x \(1 \+ jitter 1\.2\) \(last renewal seen one try late, expiry noticed one try late\) \+ lease poll 200 \+ request timeout 1000 \+ scheduling 1000$/,
     );
+    expect(Object.keys(d.perLease).sort()).toEqual(['kube-controller-manager', 'kube-scheduler']);
+    expect(d.perLease['kube-scheduler']?.values).toEqual({ maxAbruptHandoverMs: 26_000, maxReleaseHandoverMs: 8_600, maxWorkCompletionAfterFaultMs: 36_000 });
     expect(Object.keys(d.derivation).sort()).toEqual(Object.keys(d.values).sort());
   });
   it('matches the facts sheet: an abrupt handover within about 19-24 s before the allowances', () => {
@@ -43,7 +45,9 @@ describe('deriveControlPlaneThresholds on the live cluster’s settings', () => 
       haproxy: { ...LIVE_FLAGS.haproxy, interMs: 5_000, fastInterMs: 1_000 },
       nodeMonitor: { gracePeriodMs: 40_000, monitorPeriodMs: 5_000 },
     });
-    expect(slow.values.maxAbruptHandoverMs).toBe(30_000 + 2 * 4_000 * 2.2 + 200 + 1_000 + 1_000);
+    // The scheduler's own bound follows its flags; the controller-manager's stays at its own (defaults).
+    expect(slow.perLease['kube-scheduler']?.values.maxAbruptHandoverMs).toBe(30_000 + 2 * 4_000 * 2.2 + 200 + 1_000 + 1_000);
+    expect(slow.perLease['kube-controller-manager']?.values.maxAbruptHandoverMs).toBe(26_000);
     expect(slow.values.maxEjectionMs).toBe(5_000 + 2 * 1_000 + 200 + 1_000);
     expect(slow.values.maxOutageKeepingNodesReadyMs).toBe(22_000);
     expect(slow.values.maxObserverGapMs).toBe(2_000);
@@ -51,6 +55,24 @@ describe('deriveControlPlaneThresholds on the live cluster’s settings', () => 
   it('takes allowances and probe settings into account, and refuses nonsense', () => {
     expect(deriveControlPlaneThresholds(LIVE_FLAGS, { ...DEFAULT_CONTROL_PLANE_PROBES, leaseIntervalMs: 100 }, { schedulingMs: 0 }).values.maxAbruptHandoverMs).toBe(24_900);
     expect(() => deriveControlPlaneThresholds(LIVE_FLAGS, { ...DEFAULT_CONTROL_PLANE_PROBES, apiIntervalMs: 0 })).toThrow(RangeError);
+  });
+  it('derives each lease\'s bounds from its own component\'s flags, naming the values and where they came from (ha-3cp-tuned-leases)', () => {
+    const tuned = deriveControlPlaneThresholds(TUNED_LEASE_FLAGS);
+    // controller-manager: 60 s + 2 x 2 s x 2.2 + 0.2 + 1 + 1; scheduler: the defaults' 26 s, not the longest lease's.
+    expect(tuned.perLease['kube-controller-manager']?.values.maxAbruptHandoverMs).toBe(71_000);
+    expect(tuned.perLease['kube-scheduler']?.values.maxAbruptHandoverMs).toBe(26_000);
+    expect(tuned.perLease['kube-controller-manager']?.values.maxWorkCompletionAfterFaultMs).toBe(81_000);
+    expect(tuned.perLease['kube-controller-manager']?.derivation.maxAbruptHandoverMs).toMatch(
+      /^kube-controller-manager \(lease kube-controller-manager, 3 electing instance\(s\)\): lease duration 60000 \(flag\), renew deadline 40000 \(flag\), retry 2000 \(default\); lease duration 60000 \+/,
+    );
+    // A lease whose flags were not read keeps client-go's defaults, never the longest lease's bound.
+    expect(tuned.values.maxAbruptHandoverMs).toBe(26_000);
+    expect(tuned.leaderElection).toEqual(LEADER_ELECTION_DEFAULTS);
+  });
+  it('derives no bounds for a lease whose component does not elect', () => {
+    const off = deriveControlPlaneThresholds({ ...LIVE_FLAGS, leaderElection: { ...LIVE_FLAGS.leaderElection, 'kube-scheduler': { ...LEADER_ELECTION_DEFAULTS, enabled: false } } });
+    expect(Object.keys(off.perLease)).toEqual(['kube-controller-manager']);
+    expect(off.values.maxActiveInstances).toBe(1);
   });
   it('uses the slowest enabled component, and client-go defaults when none is enabled', () => {
     expect(worstLeaderElection({ a: { enabled: false, leaseDurationMs: 99_000, renewDeadlineMs: 1, retryPeriodMs: 1 } })).toEqual(LEADER_ELECTION_DEFAULTS);

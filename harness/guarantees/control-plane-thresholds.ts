@@ -7,13 +7,38 @@
  * Allowances for what is outside the component's control (a busy 2-core machine, container start-up)
  * are named and stated, never folded silently into a bound.
  */
-import { LEADER_ELECTION_DEFAULTS, LEADER_ELECTION_JITTER_FACTOR, type EndpointReconcilerTimings, type KubeletHeartbeatTimings, type LeaderElectionTimings, type NodeMonitorTimings } from './component-flags.js';
+import {
+  LEADER_ELECTION_DEFAULTS,
+  LEADER_ELECTION_JITTER_FACTOR,
+  type EndpointReconcilerTimings,
+  type KubeletHeartbeatTimings,
+  type LeaderElectionTimings,
+  type NodeMonitorTimings,
+  type ValueSource,
+} from './component-flags.js';
 import type { HaproxyCheckTimings } from './haproxy-config.js';
+
+/**
+ * One Lease's leader-election settings: the timings of the component instances that elect on it, and
+ * (when read from the cluster) which component that is, where each value came from, and which of its
+ * instances run with leader election on or off. Hand-built flags in tests may leave the optional
+ * parts out.
+ */
+export interface LeaseElectionSettings extends LeaderElectionTimings {
+  /** The component whose instances elect on this Lease, e.g. 'kube-controller-manager'. */
+  readonly component?: string;
+  /** 'flag' when any instance sets the value on its command line, else 'default'. */
+  readonly sources?: Readonly<Record<'enabled' | 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs', ValueSource>>;
+  /** Nodes whose instance runs with --leader-elect on (it competes for this Lease). */
+  readonly electingNodes?: readonly string[];
+  /** Nodes whose instance runs with --leader-elect=false: it acts whether or not anyone holds the Lease. */
+  readonly nonElectingNodes?: readonly string[];
+}
 
 /** The cluster's settings the bounds depend on (parse them with component-flags.ts / haproxy-config.ts). */
 export interface ControlPlaneFlags {
-  /** Lease name -> the leader-election timings of the component holding it (other leases: client-go defaults). */
-  readonly leaderElection: Readonly<Record<string, LeaderElectionTimings>>;
+  /** Lease name -> the leader-election settings of the component holding it (other leases: client-go defaults). */
+  readonly leaderElection: Readonly<Record<string, LeaseElectionSettings>>;
   readonly nodeMonitor: NodeMonitorTimings;
   readonly kubelet: Pick<KubeletHeartbeatTimings, 'nodeStatusUpdateFrequencyMs' | 'nodeLeaseRenewIntervalMs'>;
   readonly haproxy: HaproxyCheckTimings;
@@ -148,6 +173,31 @@ export interface ControlPlaneThresholds {
   /** Fault -> work started during it (pod scheduled, deployment scaled) observed done. */
   readonly maxWorkCompletionAfterFaultMs: number;
   readonly minWorkloadSuccessRatio: number;
+  /** Instances of one leader-electing component that may act at once. */
+  readonly maxActiveInstances: number;
+}
+
+/** The bounds that follow one Lease's own leader-election flags (judged per lease, never across them). */
+export const LEASE_BOUND_NAMES = ['maxAbruptHandoverMs', 'maxReleaseHandoverMs', 'maxWorkCompletionAfterFaultMs'] as const;
+/** A bound that is derived per Lease. */
+export type LeaseBoundName = (typeof LEASE_BOUND_NAMES)[number];
+/** One Lease's bounds. */
+export type LeaseBounds = Readonly<Record<LeaseBoundName, number>>;
+
+/** One Lease's bounds, how each was derived, and the settings they came from. */
+export interface DerivedLeaseBounds {
+  readonly lease: string;
+  readonly settings: LeaseElectionSettings;
+  readonly values: LeaseBounds;
+  /** Where the settings came from, then the arithmetic. */
+  readonly derivation: Readonly<Record<LeaseBoundName, string>>;
+  /** The arithmetic alone. */
+  readonly arithmetic: Readonly<Record<LeaseBoundName, string>>;
+}
+
+/** The threshold key of a per-lease bound: `maxAbruptHandoverMs.kube-scheduler`. */
+export function leaseBoundKey(name: LeaseBoundName, lease: string): string {
+  return `${name}.${lease}`;
 }
 
 /** Thresholds plus one sentence per threshold. */
@@ -157,8 +207,13 @@ export interface DerivedControlPlaneThresholds {
   readonly flags: ControlPlaneFlags;
   readonly probes: ControlPlaneProbeSettings;
   readonly allowances: ControlPlaneAllowances;
-  /** Worst-case leader-election timings across the leases (what the handover bounds use). */
+  /**
+   * The timings assumed for a lease whose component's flags were not read (client-go's defaults):
+   * what the generic maxAbruptHandoverMs / maxReleaseHandoverMs / maxWorkCompletionAfterFaultMs use.
+   */
   readonly leaderElection: LeaderElectionTimings;
+  /** Lease name -> its own bounds, from its own component's flags (every lease elected on). */
+  readonly perLease: Readonly<Record<string, DerivedLeaseBounds>>;
 }
 
 /** The slowest leader-election timings across components (client-go defaults when none is given). */
@@ -173,6 +228,42 @@ export function worstLeaderElection(byLease: Readonly<Record<string, LeaderElect
     renewDeadlineMs: Math.max(...all.map((t) => t.renewDeadlineMs)),
     retryPeriodMs: Math.max(...all.map((t) => t.retryPeriodMs)),
   };
+}
+
+function describeSettings(lease: string, t: LeaseElectionSettings): string {
+  const src = (k: 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'): string => (t.sources === undefined ? '' : ` (${t.sources[k]})`);
+  const who = t.component === undefined ? `lease ${lease}` : `${t.component} (lease ${lease}${t.electingNodes === undefined ? '' : `, ${t.electingNodes.length} electing instance(s)`})`;
+  return `${who}: lease duration ${t.leaseDurationMs}${src('leaseDurationMs')}, renew deadline ${t.renewDeadlineMs}${src('renewDeadlineMs')}, retry ${t.retryPeriodMs}${src('retryPeriodMs')}`;
+}
+
+/**
+ * The bounds of one Lease from its own component's timings (see deriveControlPlaneThresholds for the
+ * reasoning): a scheduler is judged against the scheduler's flags, a controller-manager against its own.
+ */
+export function deriveLeaseBounds(
+  lease: string,
+  settings: LeaseElectionSettings,
+  probes: ControlPlaneProbeSettings = DEFAULT_CONTROL_PLANE_PROBES,
+  allowances: Partial<ControlPlaneAllowances> = {},
+): DerivedLeaseBounds {
+  const a: ControlPlaneAllowances = { ...DEFAULT_CONTROL_PLANE_ALLOWANCES, ...allowances };
+  const s = a.schedulingMs;
+  const jitter = LEADER_ELECTION_JITTER_FACTOR;
+  const maxRetryTry = settings.retryPeriodMs * (1 + jitter);
+  const maxAbruptHandoverMs = settings.leaseDurationMs + 2 * maxRetryTry + probes.leaseIntervalMs + probes.requestTimeoutMs + s;
+  const values: LeaseBounds = {
+    maxAbruptHandoverMs,
+    maxReleaseHandoverMs: a.gracefulShutdownMs + maxRetryTry + probes.leaseIntervalMs + probes.requestTimeoutMs + s,
+    maxWorkCompletionAfterFaultMs: maxAbruptHandoverMs + a.workMs,
+  };
+  const arithmetic: Record<LeaseBoundName, string> = {
+      maxAbruptHandoverMs: `lease duration ${settings.leaseDurationMs} + 2 x retry ${settings.retryPeriodMs} x (1 + jitter ${jitter}) (last renewal seen one try late, expiry noticed one try late) + lease poll ${probes.leaseIntervalMs} + request timeout ${probes.requestTimeoutMs} + scheduling ${s}`,
+      maxReleaseHandoverMs: `clean shutdown ${a.gracefulShutdownMs} + retry ${settings.retryPeriodMs} x (1 + jitter ${jitter}) (a released lease is taken at the next try) + lease poll ${probes.leaseIntervalMs} + request timeout ${probes.requestTimeoutMs} + scheduling ${s}`,
+      maxWorkCompletionAfterFaultMs: `abrupt handover bound ${maxAbruptHandoverMs} + the controllers' own work ${a.workMs}`,
+  };
+  const from = describeSettings(lease, settings);
+  const derivation = Object.fromEntries(LEASE_BOUND_NAMES.map((k) => [k, `${from}; ${arithmetic[k]}`])) as Record<LeaseBoundName, string>;
+  return { lease, settings, values, derivation, arithmetic };
 }
 
 /**
@@ -208,17 +299,23 @@ export function deriveControlPlaneThresholds(
       throw new RangeError(`probe setting ${k} must be a positive number, got ${v}`);
     }
   }
-  const le = worstLeaderElection(flags.leaderElection);
-  const minRetry = Math.min(...[le, ...Object.values(flags.leaderElection).filter((t) => t.enabled)].map((t) => t.retryPeriodMs));
+  // Leases whose component's flags were not read are judged with client-go's defaults; every lease
+  // that was read gets its own bounds (perLease), so one component's long lease never loosens another's.
+  const le = LEADER_ELECTION_DEFAULTS;
+  const generic = deriveLeaseBounds('(any other)', le, probes, a);
+  const perLease: Record<string, DerivedLeaseBounds> = {};
+  for (const [lease, t] of Object.entries(flags.leaderElection)) {
+    if (t.enabled) {
+      perLease[lease] = deriveLeaseBounds(lease, t, probes, a);
+    }
+  }
+  const minRetry = Math.min(...[worstLeaderElection(flags.leaderElection), ...Object.values(flags.leaderElection).filter((t) => t.enabled)].map((t) => t.retryPeriodMs));
   const hp = flags.haproxy;
   const nm = flags.nodeMonitor;
   const kl = flags.kubelet;
   const ep = flags.endpointReconciler;
   const s = a.schedulingMs;
-  const jitter = 1 + LEADER_ELECTION_JITTER_FACTOR;
   const rate = (intervalMs: number): number => (1_000 / intervalMs) * a.minRateFraction;
-  const maxRetryTry = le.retryPeriodMs * jitter;
-  const maxAbruptHandoverMs = le.leaseDurationMs + 2 * maxRetryTry + probes.leaseIntervalMs + probes.requestTimeoutMs + s;
   const restartWaitMs = Math.max(a.crashBackoffMs, a.kubeletManifestCheckMs);
   const values: ControlPlaneThresholds = {
     minApiOpsPerSecond: rate(probes.apiIntervalMs),
@@ -243,12 +340,11 @@ export function deriveControlPlaneThresholds(
     maxNotReadyAfterMs: nm.gracePeriodMs + 2 * nm.monitorPeriodMs + probes.nodeIntervalMs + probes.requestTimeoutMs + s,
     maxNodeRejoinMs: a.nodeBootMs + kl.nodeStatusUpdateFrequencyMs + probes.nodeIntervalMs + s,
     maxNodesReadyAgainMs: a.kubeletLeaseBackoffMs + kl.nodeStatusUpdateFrequencyMs + nm.monitorPeriodMs + probes.nodeIntervalMs + probes.requestTimeoutMs + s,
-    maxAbruptHandoverMs,
-    maxReleaseHandoverMs: a.gracefulShutdownMs + maxRetryTry + probes.leaseIntervalMs + probes.requestTimeoutMs + s,
+    ...generic.values,
     maxObserverGapMs: minRetry,
     clockSkewMs: a.clockSkewMs,
-    maxWorkCompletionAfterFaultMs: maxAbruptHandoverMs + a.workMs,
     minWorkloadSuccessRatio: a.workloadMinSuccessRatio,
+    maxActiveInstances: 1,
   };
   const r = (n: number): string => `${(1_000 / n).toFixed(1)}/s`;
   const derivation: Record<keyof ControlPlaneThresholds, string> = {
@@ -274,12 +370,13 @@ export function deriveControlPlaneThresholds(
     maxNotReadyAfterMs: `node-monitor grace ${nm.gracePeriodMs} + 2 x node-monitor period ${nm.monitorPeriodMs} + node poll ${probes.nodeIntervalMs} + request timeout ${probes.requestTimeoutMs} + scheduling ${s}`,
     maxNodeRejoinMs: `node boot ${a.nodeBootMs} + node status update ${kl.nodeStatusUpdateFrequencyMs} + node poll ${probes.nodeIntervalMs} + scheduling ${s}`,
     maxNodesReadyAgainMs: `kubelet lease back-off ${a.kubeletLeaseBackoffMs} + node status update ${kl.nodeStatusUpdateFrequencyMs} + node-monitor period ${nm.monitorPeriodMs} + node poll ${probes.nodeIntervalMs} + request timeout ${probes.requestTimeoutMs} + scheduling ${s}`,
-    maxAbruptHandoverMs: `lease duration ${le.leaseDurationMs} + 2 x retry ${le.retryPeriodMs} x (1 + jitter ${LEADER_ELECTION_JITTER_FACTOR}) (last renewal seen one try late, expiry noticed one try late) + lease poll ${probes.leaseIntervalMs} + request timeout ${probes.requestTimeoutMs} + scheduling ${s}`,
-    maxReleaseHandoverMs: `clean shutdown ${a.gracefulShutdownMs} + retry ${le.retryPeriodMs} x (1 + jitter ${LEADER_ELECTION_JITTER_FACTOR}) (a released lease is taken at the next try) + lease poll ${probes.leaseIntervalMs} + request timeout ${probes.requestTimeoutMs} + scheduling ${s}`,
+    maxAbruptHandoverMs: `a lease whose component's flags were not read (client-go defaults; each lease read from the cluster has its own maxAbruptHandoverMs.<lease>): ${generic.arithmetic.maxAbruptHandoverMs}`,
+    maxReleaseHandoverMs: `a lease whose component's flags were not read (client-go defaults; see maxReleaseHandoverMs.<lease>): ${generic.arithmetic.maxReleaseHandoverMs}`,
     maxObserverGapMs: `shortest retry period ${minRetry}: a release and a takeover cannot both happen unseen in less`,
     clockSkewMs: `allowance: kind nodes share the host clock`,
-    maxWorkCompletionAfterFaultMs: `abrupt handover bound ${maxAbruptHandoverMs} + the controllers' own work ${a.workMs}`,
+    maxWorkCompletionAfterFaultMs: `a lease whose component's flags were not read (client-go defaults; see maxWorkCompletionAfterFaultMs.<lease>): ${generic.arithmetic.maxWorkCompletionAfterFaultMs}`,
     minWorkloadSuccessRatio: `existing pods and Services keep working while the control plane is down (Kubernetes "Troubleshooting Clusters"); allowance ${a.workloadMinSuccessRatio}`,
+    maxActiveInstances: `leader election: one holder per Lease, and every instance of a replicated component must run with --leader-elect (kube-scheduler / kube-controller-manager reference: "Enable this when running replicated components for high availability")`,
   };
-  return { values, derivation, flags, probes, allowances: a, leaderElection: le };
+  return { values, derivation, flags, probes, allowances: a, leaderElection: le, perLease };
 }

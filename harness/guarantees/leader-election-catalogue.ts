@@ -7,12 +7,14 @@
  *
  * Ids are `<area>.<property>` and stable forever; never renumber or reuse one.
  */
-import { checkAbruptHolderDeathHandsOver, checkLeasesHeldInBaseline, checkNoTwoHolders, checkWorkContinuesAfterHandover, gracefulStop } from './leader-election-checks.js';
+import { checkAbruptHolderDeathHandsOver, checkLeasesHeldInBaseline, checkNoTwoHolders, checkSingleActiveInstance, checkWorkContinuesAfterHandover, gracefulStop } from './leader-election-checks.js';
+import { componentElections } from './leader-election-config.js';
 import { buildControlPlaneCatalogue, type ControlPlaneCatalogue, type ControlPlaneCatalogueInput, type ControlPlaneDefinition } from './control-plane-catalogue.js';
 import { CLIENT_GO_LEADERELECTION, CLIENT_GO_LEADERELECTION_SOURCE, K8S_ISSUE_KCM_NO_RELEASE, K8S_KCM_FLAGS, K8S_LEASES, K8S_SCHEDULER_FLAGS } from './sources.js';
 
 /** Every guarantee id of the leader-election suite. */
 export const LEADER_ELECTION_IDS = [
+  'leader-election.single-active-instance',
   'leader-election.baseline-leases-held',
   'leader-election.abrupt-holder-death-hands-over',
   'leader-election.graceful-scheduler-stop-releases',
@@ -25,6 +27,15 @@ export const LEADER_ELECTION_IDS = [
 export type LeaderElectionGuaranteeId = (typeof LEADER_ELECTION_IDS)[number];
 
 const DEFINITIONS: readonly ControlPlaneDefinition<LeaderElectionGuaranteeId>[] = [
+  {
+    id: 'leader-election.single-active-instance',
+    statement:
+      'A replicated kube-scheduler or kube-controller-manager runs with --leader-elect on every instance, all of them competing for one Lease, so exactly one instance acts at a time (judged from the static pod manifests before any fault).',
+    source: K8S_SCHEDULER_FLAGS,
+    alsoSee: [K8S_KCM_FLAGS, K8S_LEASES, CLIENT_GO_LEADERELECTION],
+    thresholds: ['maxActiveInstances'],
+    check: checkSingleActiveInstance,
+  },
   {
     id: 'leader-election.baseline-leases-held',
     statement: 'Before any fault every leader-election Lease in kube-system has one holder that keeps renewing it, and every component running with --leader-elect has its Lease.',
@@ -81,13 +92,14 @@ const DEFINITIONS: readonly ControlPlaneDefinition<LeaderElectionGuaranteeId>[] 
 /** Builds the leader-election catalogue for one cluster. */
 export function buildLeaderElectionCatalogue(input: ControlPlaneCatalogueInput): ControlPlaneCatalogue<LeaderElectionGuaranteeId> {
   const c = buildControlPlaneCatalogue('leader-election', DEFINITIONS, input);
-  const le = c.thresholds.leaderElection;
+  const perLease = Object.values(c.thresholds.perLease).map(
+    (b) =>
+      `${b.settings.component ?? b.lease} (Lease ${b.lease}): lease ${b.settings.leaseDurationMs / 1_000} s, renew deadline ${b.settings.renewDeadlineMs / 1_000} s, retry ${b.settings.retryPeriodMs / 1_000} s: an abrupt handover takes ${((b.settings.leaseDurationMs - b.settings.retryPeriodMs) / 1_000).toFixed(0)}-${(b.values.maxAbruptHandoverMs / 1_000).toFixed(1)} s, judged against its own bound.`,
+  );
   const notes = [
-    `Leader election (client-go) with lease ${le.leaseDurationMs / 1_000} s, renew deadline ${le.renewDeadlineMs / 1_000} s, retry ${le.retryPeriodMs / 1_000} s: an abrupt handover takes ${((le.leaseDurationMs - le.retryPeriodMs) / 1_000).toFixed(0)}-${(c.thresholds.values.maxAbruptHandoverMs / 1_000).toFixed(1)} s.`,
+    ...perLease,
     'Leader election has no fencing: a paused holder that resumes may act for up to one renew attempt before it notices it lost the lease. The lease records can show a violation of the rules, not the absence of a stale action.',
-    ...Object.entries(input.flags.leaderElection)
-      .filter(([, t]) => !t.enabled)
-      .map(([l]) => `${l}: leader election is disabled (--leader-elect=false), every instance acts as leader`),
+    ...componentElections(input.flags).flatMap((e) => (e.problem === undefined ? [] : [`${e.problem}: the cases that fault its lease holder cannot run (see leader-election.single-active-instance)`])),
   ];
-  return { ...c, notes };
+  return { ...c, notes, configurationGuarantee: 'leader-election.single-active-instance' };
 }

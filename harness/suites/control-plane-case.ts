@@ -21,6 +21,7 @@ import { createPaceTracker } from '../probes/periodic.js';
 import { takePodSnapshot } from '../probes/pod-observer.js';
 import type { Probe, ProbeContext } from '../probes/probe.js';
 import { runScenario, type Phase } from '../scenario.js';
+import { unmetPreconditionOf, verdictsForUnmet } from './case-preconditions.js';
 import type { CaseRecorder } from '../suite-session.js';
 import type { ControlPlaneSuite } from './control-plane-suite.js';
 import { PROBE_NAMESPACE } from './etcd-quorum-case.js';
@@ -104,6 +105,16 @@ export async function runControlPlaneCase<Id extends string>(
   const pace = createPaceTracker();
   const ctx: ProbeContext = { history: recorder.history, clock: session.clock, pace };
   const keyRun = `${session.run.runId}-${name}`;
+  const phaseList = typeof phases === 'function' ? phases(ctx, keyRun) : phases;
+  // A fault whose target cannot exist on this cluster (or did not appear in time) becomes verdicts
+  // that say why, before anything is started or injected.
+  const unmet = await unmetPreconditionOf(phaseList, suite.catalogue.thresholds.flags, suite.catalogue.thresholds, () => recorder.faults.membership());
+  if (unmet !== undefined) {
+    const verdicts = verdictsForUnmet(name, judgedBy, unmet, suite.catalogue.configurationGuarantee);
+    recorder.history.record({ kind: 'note', atMs: session.clock.nowMs(), source: 'harness', text: verdicts[0]?.reason ?? unmet.reason });
+    recorder.save(verdicts);
+    return { recorder, verdicts };
+  }
   const probes = await probesFor(suite, ctx, keyRun, opts.probes);
   const snapshot = async (): Promise<void> => {
     if (opts.podSnapshots && suite.workload) {
@@ -112,7 +123,7 @@ export async function runControlPlaneCase<Id extends string>(
   };
   await snapshot();
   const caseStartMs = session.clock.nowMs();
-  await runScenario(recorder.faults, probes, typeof phases === 'function' ? phases(ctx, keyRun) : phases, { pace });
+  await runScenario(recorder.faults, probes, phaseList, { pace });
   await snapshot();
   const runStartWallMs = Date.parse(session.clock.startedAtIso);
   for (const component of opts.leaseLogs ?? []) {

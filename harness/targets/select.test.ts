@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSelector, SelectorError } from './select.js';
+import { resolveSelector, SelectorError, unresolvableReason } from './select.js';
 import { seededRandom } from '../random.js';
 
 const three = { members: ['c-control-plane', 'c-control-plane2', 'c-control-plane3'], leader: 'c-control-plane2' };
@@ -43,5 +43,41 @@ describe('lease-holder selector', () => {
     const view = { ...three, leaseHolders: { 'kube-scheduler': 'c-control-plane3', 'kube-controller-manager': undefined } };
     expect(resolveSelector({ kind: 'lease-holder', lease: 'kube-scheduler' }, view, seededRandom(1))).toEqual(['c-control-plane3']);
     expect(() => resolveSelector({ kind: 'lease-holder', lease: 'kube-controller-manager' }, view, seededRandom(1))).toThrow(/no control-plane node holds/);
+  });
+});
+
+describe('unresolvableReason: every selector that can find nothing says why', () => {
+  const leases = {
+    'kube-scheduler': { component: 'kube-scheduler', electingNodes: [], nonElectingNodes: three.members, problem: 'kube-scheduler runs without leader election on 3 nodes: 3 active instances' },
+    'kube-controller-manager': { component: 'kube-controller-manager', electingNodes: three.members, nonElectingNodes: [] },
+  };
+  it('resolvable selectors have no reason', () => {
+    const view = { ...three, leaseHolders: { 'kube-controller-manager': 'c-control-plane3' } };
+    for (const s of [{ kind: 'leader' }, { kind: 'one-follower' }, { kind: 'minority' }, { kind: 'majority' }, { kind: 'all' }, { kind: 'lease-holder', lease: 'kube-controller-manager' }] as const) {
+      expect(unresolvableReason(s, view, leases)).toBeUndefined();
+    }
+  });
+  it('a component with leader election off holds no Lease: a configuration problem, in its own words', () => {
+    expect(unresolvableReason({ kind: 'lease-holder', lease: 'kube-scheduler' }, three, leases)).toEqual({ kind: 'configuration', reason: 'kube-scheduler runs without leader election on 3 nodes: 3 active instances' });
+  });
+  it('a Lease between holders while its instances elect is transient', () => {
+    expect(unresolvableReason({ kind: 'lease-holder', lease: 'kube-controller-manager' }, { ...three, leaseHolders: {} }, leases)).toMatchObject({ kind: 'transient', reason: expect.stringMatching(/although 3 kube-controller-manager instance\(s\) elect on it/) });
+  });
+  it('a Lease nothing elects on, or held off the control plane, is configuration', () => {
+    expect(unresolvableReason({ kind: 'lease-holder', lease: 'other' }, three, leases)).toMatchObject({ kind: 'configuration', reason: expect.stringMatching(/no component read from the static pod manifests elects on it/) });
+    expect(unresolvableReason({ kind: 'lease-holder', lease: 'other' }, { ...three, leaseHolders: { other: 'c-worker' } }, leases)).toMatchObject({ kind: 'configuration', reason: expect.stringMatching(/held by c-worker, which is not a control-plane node/) });
+  });
+  it('no etcd leader is transient; a cluster too small for the selector is configuration', () => {
+    expect(unresolvableReason({ kind: 'leader' }, { ...three, leader: undefined })).toMatchObject({ kind: 'transient' });
+    expect(unresolvableReason({ kind: 'count', count: 2, includeLeader: true }, { ...three, leader: undefined })).toMatchObject({ kind: 'transient' });
+    const one = { members: ['solo'], leader: 'solo' };
+    expect(unresolvableReason({ kind: 'one-follower' }, one)).toMatchObject({ kind: 'configuration', reason: 'a 1-member cluster has no follower to target' });
+    expect(unresolvableReason({ kind: 'minority' }, one)).toMatchObject({ kind: 'configuration', reason: expect.stringMatching(/tolerate no failure/) });
+    expect(unresolvableReason({ kind: 'count', count: 4, includeLeader: false }, three)).toMatchObject({ kind: 'configuration' });
+    expect(unresolvableReason({ kind: 'named', names: ['nope'] }, three)).toMatchObject({ kind: 'configuration', reason: 'not members: nope' });
+    expect(unresolvableReason({ kind: 'all' }, { members: [], leader: undefined })).toMatchObject({ kind: 'transient' });
+  });
+  it('an empty minority is refused instead of injecting a fault into nobody', () => {
+    expect(() => resolveSelector({ kind: 'minority' }, { members: ['solo'], leader: 'solo' }, seededRandom(1))).toThrow(SelectorError);
   });
 });

@@ -34,6 +34,88 @@ export class SelectorError extends Error {
   override readonly name = 'SelectorError';
 }
 
+/**
+ * What the cluster's configuration says about a Lease, for explaining why nobody holds it: the
+ * component configured for it and which of its instances run with leader election on or off.
+ */
+export interface LeaseConfiguration {
+  readonly component: string;
+  readonly electingNodes: readonly string[];
+  readonly nonElectingNodes: readonly string[];
+  /** One sentence naming the misconfiguration, when there is one (leader-election-config.ts). */
+  readonly problem?: string;
+}
+
+/** Why a selector finds nothing: the cluster is built so (configuration) or is in between states (transient). */
+export interface Unresolvable {
+  readonly kind: 'configuration' | 'transient';
+  readonly reason: string;
+}
+
+/**
+ * Undefined when `selector` resolves on `view`; otherwise why not, in words a report can show. A
+ * configuration problem will not go away by waiting (a 1-member cluster has no follower, a component
+ * with leader election off holds no Lease); a transient one may (no etcd leader during an election,
+ * a Lease between holders). Every selector that can find nothing has its reason here, so a case can
+ * turn it into a verdict before any fault instead of throwing.
+ */
+export function unresolvableReason(selector: NodeSelector, view: MembershipView, leases: Readonly<Record<string, LeaseConfiguration>> = {}): Unresolvable | undefined {
+  const members = view.members;
+  const n = members.length;
+  if (n === 0) {
+    return { kind: 'transient', reason: 'no etcd member is known right now (etcd did not answer)' };
+  }
+  const leaderKnown = view.leader !== undefined && members.includes(view.leader);
+  const needsLeader = (what: string): Unresolvable | undefined =>
+    leaderKnown ? undefined : { kind: 'transient', reason: `${what} needs the etcd leader, and the cluster has no leader right now (an election in progress, or quorum lost)` };
+  switch (selector.kind) {
+    case 'leader':
+      return needsLeader('the leader');
+    case 'one-follower':
+      return n < 2 ? { kind: 'configuration', reason: `a ${n}-member cluster has no follower to target` } : undefined;
+    case 'minority': {
+      const count = failureTolerance(n);
+      return count === 0 ? { kind: 'configuration', reason: `${n} etcd member(s) tolerate no failure (quorum ${quorumOf(n)}): a minority to lose is empty` } : undefined;
+    }
+    case 'majority':
+      return undefined;
+    case 'count':
+      if (selector.count > n) {
+        return { kind: 'configuration', reason: `cannot pick ${selector.count} of ${n} members` };
+      }
+      return selector.includeLeader ? needsLeader(`${describeSelector(selector)}`) : undefined;
+    case 'all':
+      return undefined;
+    case 'named': {
+      const unknown = selector.names.filter((x) => !members.includes(x));
+      return unknown.length > 0 ? { kind: 'configuration', reason: `not members: ${unknown.join(', ')}` } : undefined;
+    }
+    case 'lease-holder': {
+      const holder = view.leaseHolders?.[selector.lease];
+      if (holder !== undefined && members.includes(holder)) {
+        return undefined;
+      }
+      const cfg = leases[selector.lease];
+      if (holder !== undefined && holder !== '') {
+        return { kind: 'configuration', reason: `the lease ${selector.lease} is held by ${holder}, which is not a control-plane node` };
+      }
+      if (cfg === undefined) {
+        return { kind: 'configuration', reason: `no control-plane node holds the lease ${selector.lease}, and no component read from the static pod manifests elects on it` };
+      }
+      if (cfg.electingNodes.length === 0) {
+        return {
+          kind: 'configuration',
+          reason: cfg.problem ?? `${cfg.component} runs without leader election on ${cfg.nonElectingNodes.length} node(s): nobody holds the lease ${selector.lease}`,
+        };
+      }
+      return {
+        kind: 'transient',
+        reason: `no control-plane node holds the lease ${selector.lease} right now, although ${cfg.electingNodes.length} ${cfg.component} instance(s) elect on it (between holders, or the API did not answer)`,
+      };
+    }
+  }
+}
+
 function shuffled<T>(items: readonly T[], random: Random): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
@@ -70,8 +152,14 @@ export function resolveSelector(selector: NodeSelector, view: MembershipView, ra
       }
       return [f];
     }
-    case 'minority':
+    case 'minority': {
+      // An empty minority would inject a fault into nobody and judge it as if it had hit.
+      const why = unresolvableReason(selector, view);
+      if (why !== undefined) {
+        throw new SelectorError(why.reason);
+      }
       return pick(failureTolerance(members.length), false);
+    }
     case 'majority':
       return pick(quorumOf(members.length), false);
     case 'count':

@@ -191,6 +191,10 @@ export interface LeaseKillParams {
   readonly work?: boolean;
   /** The new leader finishes the pod's scheduling this long after it took over. */
   readonly workDoneAfterHandoverMs?: number;
+  /** --leader-elect-lease-duration of the stopped lease's component (its records say it too). */
+  readonly leaseDurationMs?: number;
+  /** The same for the other lease, which keeps being renewed. */
+  readonly otherLeaseDurationMs?: number;
   readonly endMs: number;
 }
 
@@ -220,8 +224,10 @@ export function leaseKillHistory(over: Partial<LeaseKillParams> = {}): History {
     releaseAt = stop + 300;
     acquireAt = releaseAt + p.candidateLagMs;
   } else {
-    acquireAt = lastRenew + 15_000 + p.candidateLagMs;
+    acquireAt = lastRenew + (p.leaseDurationMs ?? 15_000) + p.candidateLagMs;
   }
+  const durationS = (p.leaseDurationMs ?? 15_000) / 1_000;
+  const otherDurationS = (p.otherLeaseDurationMs ?? 15_000) / 1_000;
   const h = HOLDERS[p.lease];
   const fid = `f1-${p.mode}-${p.lease}`;
   const e: HistoryEntry[] = [
@@ -234,15 +240,15 @@ export function leaseKillHistory(over: Partial<LeaseKillParams> = {}): History {
     // The other lease: renewed every 2 s by the same holder, all run long.
     const oh = HOLDERS[other].old;
     const oRenew = Math.floor((t - 700) / 2_000) * 2_000 + 700;
-    obs.push({ kind: 'lease', atMs: t, namespace: 'kube-system', lease: other, holder: oh, transitions: 6, renewTimeIso: isoAt(Math.max(0, oRenew)), acquireTimeIso: isoAt(0), durationS: 15, via: 'lb' });
+    obs.push({ kind: 'lease', atMs: t, namespace: 'kube-system', lease: other, holder: oh, transitions: 6, renewTimeIso: isoAt(Math.max(0, oRenew)), acquireTimeIso: isoAt(0), durationS: otherDurationS, via: 'lb' });
     if (t < acquireAt && (releaseAt === undefined || t < releaseAt)) {
       const renew = t < stop ? Math.floor((t + 200) / 2_000) * 2_000 - 200 : lastRenew;
-      obs.push({ kind: 'lease', atMs: t, namespace: 'kube-system', lease: p.lease, holder: h.old, transitions: 4, renewTimeIso: isoAt(Math.max(0, renew)), acquireTimeIso: isoAt(0), durationS: 15, via: 'lb' });
+      obs.push({ kind: 'lease', atMs: t, namespace: 'kube-system', lease: p.lease, holder: h.old, transitions: 4, renewTimeIso: isoAt(Math.max(0, renew)), acquireTimeIso: isoAt(0), durationS, via: 'lb' });
     } else if (t < acquireAt && releaseAt !== undefined) {
       obs.push({ kind: 'lease', atMs: t, namespace: 'kube-system', lease: p.lease, holder: '', transitions: 4, renewTimeIso: isoAt(releaseAt), acquireTimeIso: isoAt(releaseAt), durationS: 1, via: 'lb' });
     } else {
       const renew = acquireAt + Math.floor((t - acquireAt) / 2_000) * 2_000;
-      obs.push({ kind: 'lease', atMs: t, namespace: 'kube-system', lease: p.lease, holder: h.next, transitions: 5, renewTimeIso: isoAt(renew), acquireTimeIso: isoAt(acquireAt), durationS: 15, via: 'lb' });
+      obs.push({ kind: 'lease', atMs: t, namespace: 'kube-system', lease: p.lease, holder: h.next, transitions: 5, renewTimeIso: isoAt(renew), acquireTimeIso: isoAt(acquireAt), durationS, via: 'lb' });
     }
     return obs;
   };
@@ -258,6 +264,80 @@ export function leaseKillHistory(over: Partial<LeaseKillParams> = {}): History {
     const done = p.workDoneAfterHandoverMs ?? 900;
     e.push({ kind: 'op', ...op('control-loop-work', 'schedule-pod', 'lb', t0, 'ok', acquireAt + done - t0, { key: 'pods/kube-ha-chaos-probes/probe-r1-work-0', value: WORKER }) });
     e.push({ kind: 'op', ...op('control-loop-work', 'scale-deployment', 'lb', t0 + 500, 'ok', acquireAt + 2_400 - t0 - 500, { key: 'deployments/kube-ha-chaos-probes/work', value: '3' }) });
+  }
+  return finish(e);
+}
+
+/**
+ * The flags of the tuned cluster (kind-configs/ha-3cp-tuned-leases.yaml): kube-controller-manager with
+ * --leader-elect-lease-duration=60s --leader-elect-renew-deadline=40s on every node, kube-scheduler at
+ * the defaults; as controlPlaneFlagsFrom reads them.
+ */
+export const TUNED_LEASE_FLAGS: ControlPlaneFlags = {
+  ...LIVE_CONTROL_PLANE_FLAGS,
+  leaderElection: {
+    'kube-scheduler': {
+      ...LEADER_ELECTION_DEFAULTS,
+      component: 'kube-scheduler',
+      sources: { enabled: 'flag', leaseDurationMs: 'default', renewDeadlineMs: 'default', retryPeriodMs: 'default' },
+      electingNodes: [...CP],
+      nonElectingNodes: [],
+    },
+    'kube-controller-manager': {
+      enabled: true,
+      leaseDurationMs: 60_000,
+      renewDeadlineMs: 40_000,
+      retryPeriodMs: 2_000,
+      component: 'kube-controller-manager',
+      sources: { enabled: 'flag', leaseDurationMs: 'flag', renewDeadlineMs: 'flag', retryPeriodMs: 'default' },
+      electingNodes: [...CP],
+      nonElectingNodes: [],
+    },
+  },
+};
+
+/**
+ * The flags of kind-configs/ha-3cp-no-scheduler-election.yaml: every kube-scheduler with
+ * --leader-elect=false, the controller-manager at the defaults.
+ */
+export const NO_SCHEDULER_ELECTION_FLAGS: ControlPlaneFlags = {
+  ...LIVE_CONTROL_PLANE_FLAGS,
+  leaderElection: {
+    'kube-scheduler': {
+      ...LEADER_ELECTION_DEFAULTS,
+      enabled: false,
+      component: 'kube-scheduler',
+      sources: { enabled: 'flag', leaseDurationMs: 'default', renewDeadlineMs: 'default', retryPeriodMs: 'default' },
+      electingNodes: [],
+      nonElectingNodes: [...CP],
+    },
+    'kube-controller-manager': {
+      ...LEADER_ELECTION_DEFAULTS,
+      component: 'kube-controller-manager',
+      sources: { enabled: 'flag', leaseDurationMs: 'default', renewDeadlineMs: 'default', retryPeriodMs: 'default' },
+      electingNodes: [...CP],
+      nonElectingNodes: [],
+    },
+  },
+};
+
+/**
+ * The leader-election suite's configuration case on a cluster whose schedulers run with
+ * --leader-elect=false: a baseline in which only kube-controller-manager's Lease exists (renewed by
+ * control-plane3), and the instances' own logs read after it: every scheduler instance logging away
+ * without ever trying for a lease, every controller-manager instance having tried.
+ */
+export function noSchedulerElectionHistory(endMs = 8_000): History {
+  const kcm = HOLDERS['kube-controller-manager'].old;
+  const e: HistoryEntry[] = [{ kind: 'phase', name: 'baseline', startMs: 0, endMs }];
+  for (const t of ticks(0, endMs, 200, 35)) {
+    const renew = Math.floor((t - 700) / 2_000) * 2_000 + 700;
+    e.push({ kind: 'lease', atMs: t, namespace: 'kube-system', lease: 'kube-controller-manager', holder: kcm, transitions: 6, renewTimeIso: isoAt(Math.max(0, renew)), acquireTimeIso: isoAt(0), durationS: 15, via: 'lb' });
+  }
+  for (const [i, node] of CP.entries()) {
+    e.push({ kind: 'lease-log', atMs: endMs - 500 + i, wallIso: isoAt(endMs - 500 + i), lease: 'kube-system/kube-scheduler', node, instance: 'kube-scheduler/0.log', event: 'last-line' });
+    e.push({ kind: 'lease-log', atMs: -60_000 + i, wallIso: isoAt(-60_000 + i), lease: 'kube-system/kube-controller-manager', node, instance: 'kube-controller-manager/0.log', event: 'attempting' });
+    e.push({ kind: 'lease-log', atMs: endMs - 400 + i, wallIso: isoAt(endMs - 400 + i), lease: 'kube-system/kube-controller-manager', node, instance: 'kube-controller-manager/0.log', event: 'last-line' });
   }
   return finish(e);
 }

@@ -3,6 +3,7 @@ import { buildApiserverFailoverCatalogue } from '../../harness/guarantees/apiser
 import { runControlPlaneCase } from '../../harness/suites/control-plane-case.js';
 import { useControlPlaneSuite } from '../../harness/suites/control-plane-suite.js';
 import { expectVerdictsHold } from '../../harness/suites/etcd-quorum-case.js';
+import { holdForBound, longestTerm, thresholdTerm } from '../../harness/suites/observation-windows.js';
 
 const suite = useControlPlaneSuite('apiserver-failover', buildApiserverFailoverCatalogue);
 
@@ -25,11 +26,23 @@ describe('apiserver-failover: the apiserver is stateless; through the load balan
 
   it('one kube-apiserver held down (its manifest moved away) long enough for the endpoint lease to expire', async () => {
     const s = suite();
+    const t = s.catalogue.thresholds;
     const { verdicts } = await runControlPlaneCase(s, 'apiserver-held-down', [
       { kind: 'baseline', durationMs: s.timings.baselineMs },
-      // The lease reconciler drops an apiserver after its 15 s lease TTL (+ up to one 10 s refresh).
-      { kind: 'fault', spec: { kind: 'stop-static-pod', target: { kind: 'one-follower' }, component: 'kube-apiserver' }, holdMs: 35_000 },
-      { kind: 'recovery', durationMs: 30_000 },
+      // Held until both the endpoint drop (lease TTL 15 s + one 10 s reconcile) and haproxy's
+      // ejection (inter x fall, from kind's haproxy.cfg) are due, plus the margin.
+      {
+        kind: 'fault',
+        spec: { kind: 'stop-static-pod', target: { kind: 'one-follower' }, component: 'kube-apiserver' },
+        holdMs: 0,
+        until: holdForBound([longestTerm(thresholdTerm(t, 'maxEndpointDropMs'), thresholdTerm(t, 'maxEjectionMs'))], { what: 'the endpoint drop and the ejection' }),
+      },
+      // Watched until it is listed again (one reconcile after it is ready) and haproxy has it UP (rise x inter).
+      {
+        kind: 'recovery',
+        durationMs: s.timings.recoveryMs,
+        until: holdForBound([longestTerm(thresholdTerm(t, 'maxEndpointRegainMs'), thresholdTerm(t, 'maxApiRecoveryAfterLbMs'))], { what: 'the apiserver listed and served again' }),
+      },
     ], [
       'apiserver-failover.lb-ejects-dead-apiserver',
       'apiserver-failover.only-faulted-apiserver-down',

@@ -4,6 +4,10 @@ import { CONTROL_PLANE_ETCD_PROBES, runControlPlaneCase } from '../../harness/su
 import { useControlPlaneSuite } from '../../harness/suites/control-plane-suite.js';
 import { expectVerdictsHold } from '../../harness/suites/etcd-quorum-case.js';
 import { readEtcdTimers } from '../../harness/suites/etcd-quorum-suite.js';
+import { holdForBound, leaseTerm, thresholdTerm } from '../../harness/suites/observation-windows.js';
+import type { ControlPlaneSuite } from '../../harness/suites/control-plane-suite.js';
+import type { ControlPlaneNodeLossGuaranteeId } from '../../harness/guarantees/control-plane-node-loss-catalogue.js';
+import type { PhaseWait } from '../../harness/scenario.js';
 
 const suite = useControlPlaneSuite(
   'control-plane-node-loss',
@@ -18,10 +22,18 @@ const suite = useControlPlaneSuite(
 
 const ALL = CONTROL_PLANE_NODE_LOSS_IDS;
 
-// Held past the node-monitor grace period (50 s from v1.32) plus a controller-manager handover (its
-// new leader starts the lost node's grace clock when it takes over: ~62 s + ~17 s measured), so the
-// node must go NotReady while it is still gone.
-const HOLD_PAST_GRACE_MS = 95_000;
+/**
+ * Held past the latest NotReady the flags allow (node-monitor grace period + monitor ticks, 62.5 s on
+ * defaults) plus a controller-manager handover of ITS lease (its new leader starts the lost node's
+ * grace clock when it takes over: 26 s on defaults, 71 s with a 60 s lease), plus the margin: the node
+ * must go NotReady while it is still gone, whatever the cluster's timers.
+ */
+function pastGrace(s: ControlPlaneSuite<ControlPlaneNodeLossGuaranteeId>): PhaseWait {
+  const t = s.catalogue.thresholds;
+  return holdForBound([thresholdTerm(t, 'maxNotReadyAfterMs'), leaseTerm(t, s.catalogue.context.leases.controllerManager)], {
+    what: 'the lost node NotReady after the grace period, restarted by a controller-manager handover',
+  });
+}
 
 // A paused node's controller-manager leader resumes on a cache as old as the pause and, until its
 // first renewal fails, can mark every node Unknown and empty every Service (no fencing in client-go
@@ -38,7 +50,7 @@ describe('control-plane-node-loss: losing a whole control-plane node keeps etcd 
     const s = suite();
     const { verdicts } = await runControlPlaneCase(s, 'etcd-leader-node-stopped', [
       { kind: 'baseline', durationMs: s.timings.baselineMs },
-      { kind: 'fault', spec: { kind: 'stop-container', target: { kind: 'node', select: { kind: 'leader' } } }, holdMs: HOLD_PAST_GRACE_MS },
+      { kind: 'fault', spec: { kind: 'stop-container', target: { kind: 'node', select: { kind: 'leader' } } }, holdMs: 0, until: pastGrace(s) },
       { kind: 'recovery', durationMs: s.timings.recoveryMs },
     ], STOP_JUDGED, { probes: ['etcd', 'api', 'leases', 'nodes', 'http', 'lb-backends'] });
     expectVerdictsHold(verdicts);
@@ -48,7 +60,7 @@ describe('control-plane-node-loss: losing a whole control-plane node keeps etcd 
     const s = suite();
     const { verdicts } = await runControlPlaneCase(s, 'lease-holder-node-paused', [
       { kind: 'baseline', durationMs: s.timings.baselineMs },
-      { kind: 'fault', spec: { kind: 'pause-container', target: { kind: 'node', select: { kind: 'lease-holder', lease: 'kube-controller-manager' } } }, holdMs: HOLD_PAST_GRACE_MS },
+      { kind: 'fault', spec: { kind: 'pause-container', target: { kind: 'node', select: { kind: 'lease-holder', lease: s.catalogue.context.leases.controllerManager } } }, holdMs: 0, until: pastGrace(s) },
       { kind: 'recovery', durationMs: s.timings.recoveryMs },
     ], ALL, { probes: ['etcd', 'api', 'leases', 'nodes', 'http', 'lb-backends'] });
     expectVerdictsHold(verdicts);
