@@ -135,3 +135,14 @@ export async function publishedAddress(container: string, port: string): Promise
   const r = await docker(['port', container, port], { timeoutMs: SHORT });
   return r.stdout.split('\n')[0]?.trim() ?? '';
 }
+
+/** The value of one label on a container, or undefined when it has none (or does not exist). */
+export async function containerLabel(name: string, label: string): Promise<string | undefined> {
+  try {
+    const r = await docker(['inspect', '--type', 'container', '--format', `{{ index .Config.Labels "${label}" }}`, name], { timeoutMs: SHORT });
+    const v = r.stdout.trim();
+    return v === '' || v === '<no value>' ? undefined : v;
+  } catch {
+    return undefined;
+  }
+}
