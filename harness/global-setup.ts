@@ -30,6 +30,7 @@ import { isSameProcessAlive } from './runtime/processes.js';
 import { FaultJournal } from './faults/journal.js';
 import { newRunInfo, type RunInfo } from './run-info.js';
 import { writeSuiteReports } from './suite-report.js';
+import { runTeardownSteps } from './teardown-steps.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -69,23 +70,28 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
   const before = await withEtcd(state, captureBaseline);
+  // Resolved once, here, from what clusterUp just validated (a name in kind-configs/ or a path to
+  // any kind config): the reports use this, not a second lookup of the bare name at teardown.
+  const topology = loadTopology(repoRoot, config.topology);
   const run = newRunInfo(repoRoot);
   progress.step(`run ${run.runId} (seed ${run.seed}, profile ${run.profile}) on ${state.topology}`);
   project.provide('cluster', state);
   project.provide('run', run);
   const supervisor = startHealSupervisor(state.name, run.runId);
   progress.step(`heal supervisor pid ${supervisor.pid}: heals any fault whose test process goes away (Ctrl-C, SIGTERM, SIGKILL)`);
-  return async () => {
-    const outcomes = await writeSuiteReports(run, loadTopology(repoRoot, state.topology));
-    for (const o of outcomes) {
-      console.log(`\n${o.summary}\n  report: ${join(o.dir, 'timeline.html')}`);
-    }
-    try {
-      await verifyBackAtBaseline(run, before);
-    } finally {
-      supervisor.tell('done');
-    }
-  };
+  // Each step runs whatever became of the one before (the report is the product); any that
+  // throws fails the run (vitest alone would log a teardown error and exit 0: see teardown-steps.ts).
+  return () =>
+    runTeardownSteps([
+      {
+        name: 'write the suite reports',
+        run: async () => {
+          await writeSuiteReports(run, topology, (o) => console.log(`\n${o.summary}\n  report: ${join(o.dir, 'timeline.html')}`));
+        },
+      },
+      { name: 'check the cluster is back at its baseline', run: () => verifyBackAtBaseline(run, before) },
+      { name: 'stop the heal supervisor', run: async () => supervisor.tell('done') },
+    ]);
 }
 
 /** See harness/cli/heal-supervisor.ts: it outlives this process and ignores the terminal's Ctrl-C. */

@@ -2,11 +2,14 @@
  * After all suite files ran: merge each suite's saved cases into one history (they share the run
  * clock, so they line up) and write its report: run.json, history.jsonl, junit.xml, summary.md,
  * timeline.html, faults.json; then an index page of every run's verdicts; print a short summary.
+ * Every case that started is in the report, grouped by case: judged, errored, or never finished.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeVerdicts, type Verdict } from './checks/verdict.js';
+import { caseErrorVerdict, errorText, mergeVerdicts, type Verdict } from './checks/verdict.js';
 import { History, type HistoryEntry } from './probes/history.js';
+import { caseReportOf } from './reporting/case-record.js';
+import type { CaseReport } from './reporting/report-types.js';
 import { writeRunReport } from './reporting/report-writer.js';
 import { renderTerminalSummary } from './reporting/terminal-summary.js';
 import { renderRunsIndex, type IndexedSuiteRun } from './reporting/runs-index.js';
@@ -23,54 +26,87 @@ export interface SuiteOutcome {
   readonly summary: string;
 }
 
-export async function writeSuiteReports(run: RunInfo, topology: Topology): Promise<SuiteOutcome[]> {
+/**
+ * Writes every suite's report of the run, then the runs index; `onOutcome` sees each suite as soon
+ * as its report is written. A suite whose report cannot be written does not cost the others theirs:
+ * the failures are thrown together at the end.
+ */
+export async function writeSuiteReports(run: RunInfo, topology: Topology, onOutcome: (o: SuiteOutcome) => void = () => {}): Promise<SuiteOutcome[]> {
   const runDir = join(run.reportsDir, run.runId);
   if (!existsSync(runDir)) {
     return [];
   }
   const outcomes: SuiteOutcome[] = [];
+  const failures: string[] = [];
   for (const suite of readdirSync(runDir).sort()) {
-    const dir = join(runDir, suite);
-    const casesDir = join(dir, 'cases');
-    if (!existsSync(join(dir, 'suite.json')) || !existsSync(casesDir)) {
+    if (!existsSync(join(runDir, suite, 'cases'))) {
       continue;
     }
-    const description = JSON.parse(readFileSync(join(dir, 'suite.json'), 'utf8')) as SuiteDescription;
-    const files = readdirSync(casesDir).filter((f) => f.endsWith('.jsonl')).sort();
-    const entries: HistoryEntry[] = [];
-    const verdicts: Verdict[] = [];
-    for (const f of files) {
-      entries.push(...History.fromJsonl(readFileSync(join(casesDir, f), 'utf8')).entries());
-      const v = join(casesDir, f.replace(/\.jsonl$/, '.verdicts.json'));
-      if (existsSync(v)) {
-        verdicts.push(...(JSON.parse(readFileSync(v, 'utf8')) as { verdicts: Verdict[] }).verdicts);
-      }
+    try {
+      const outcome = await writeOneSuiteReport(run, topology, runDir, suite);
+      outcomes.push(outcome);
+      onOutcome(outcome);
+    } catch (err) {
+      failures.push(`the report of ${suite}: ${errorText(err)}`);
     }
-    const history = new History(entries);
-    await writeRunReport(runDir, {
-      runId: suite,
-      seed: run.seed,
-      suite,
-      startedAtIso: run.startedAtIso,
-      finishedAtIso: new Date().toISOString(),
-      versions: description.versions,
-      topology: { name: topology.name, controlPlanes: topology.controlPlanes, workers: topology.workers, etcdMembers: topology.controlPlanes, etcdTopology: 'stacked' },
-      flags: description.flags,
-      guarantees: description.guarantees,
-      verdicts,
-      history,
-      title: `${suite} on ${topology.name} (run ${run.runId})`,
-    });
-    outcomes.push({
-      suite,
-      dir,
-      status: mergeVerdicts(verdicts),
-      verdicts,
-      summary: renderTerminalSummary({ runId: `${suite} ${run.runId}`, verdicts, history, reportDir: dir }),
-    });
   }
-  writeRunsIndex(run.reportsDir);
+  try {
+    writeRunsIndex(run.reportsDir);
+  } catch (err) {
+    failures.push(`the runs index: ${errorText(err)}`);
+  }
+  if (failures.length > 0) {
+    throw new Error(`could not write ${failures.join('; ')}`);
+  }
   return outcomes;
+}
+
+/** A suite whose setup failed before it described itself: reported, as an error, not skipped. */
+const UNDESCRIBED: SuiteDescription = { suite: '', guarantees: [], flags: {}, versions: {} };
+
+async function writeOneSuiteReport(run: RunInfo, topology: Topology, runDir: string, suite: string): Promise<SuiteOutcome> {
+  const dir = join(runDir, suite);
+  const casesDir = join(dir, 'cases');
+  const described = existsSync(join(dir, 'suite.json'));
+  const description = described ? (JSON.parse(readFileSync(join(dir, 'suite.json'), 'utf8')) as SuiteDescription) : UNDESCRIBED;
+  const entries: HistoryEntry[] = [];
+  const cases: CaseReport[] = [];
+  // Driven by the records, not the histories: a case that errored or never finished has a record
+  // (written when it started) and may have no history.
+  for (const f of readdirSync(casesDir).filter((x) => x.endsWith('.verdicts.json')).sort()) {
+    const historyFile = join(casesDir, f.replace(/\.verdicts\.json$/, '.jsonl'));
+    const caseHistory = existsSync(historyFile) ? History.fromJsonl(readFileSync(historyFile, 'utf8')) : new History();
+    entries.push(...caseHistory.entries());
+    cases.push(caseReportOf(f, JSON.parse(readFileSync(join(casesDir, f), 'utf8')), caseHistory.faultWindows().map((w) => w.faultId)));
+  }
+  if (!described) {
+    const error = "the suite's setup failed before it described its guarantees (no suite.json): see the vitest output for its error";
+    cases.unshift({ name: 'suite setup', faultIds: [], verdicts: [caseErrorVerdict('suite setup', error, [])], error });
+  }
+  const verdicts = cases.flatMap((c) => c.verdicts);
+  const history = new History(entries);
+  await writeRunReport(runDir, {
+    runId: suite,
+    seed: run.seed,
+    suite,
+    startedAtIso: run.startedAtIso,
+    finishedAtIso: new Date().toISOString(),
+    versions: description.versions,
+    topology: { name: topology.name, controlPlanes: topology.controlPlanes, workers: topology.workers, etcdMembers: topology.controlPlanes, etcdTopology: 'stacked' },
+    flags: description.flags,
+    guarantees: description.guarantees,
+    verdicts,
+    cases,
+    history,
+    title: `${suite} on ${topology.name} (run ${run.runId})`,
+  });
+  return {
+    suite,
+    dir,
+    status: mergeVerdicts(verdicts),
+    verdicts,
+    summary: renderTerminalSummary({ runId: `${suite} ${run.runId}`, verdicts, cases, history, reportDir: dir }),
+  };
 }
 
 /** reports/index.html: every run and suite with its overall verdict, newest first, and every finding. */

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openCaseFiles } from './case-files.js';
 import { openCluster, type ClusterHandle, type ClusterInfo } from './cluster/cluster-handle.js';
 import { openEtcdAccess, type EtcdAccess } from './cluster/etcd-access.js';
 import type { Verdict } from './checks/verdict.js';
@@ -14,7 +15,6 @@ import type { FaultContext } from './faults/context.js';
 import { sharedRunClock, type MonotonicClock } from './probes/clock.js';
 import { History } from './probes/history.js';
 import { seededRandom } from './random.js';
-import { redactedJsonl } from './reporting/report-writer.js';
 import { raiseMeasurementPriority } from './runtime/host.js';
 import type { GuaranteeInfo } from './reporting/report-types.js';
 import type { RunInfo } from './run-info.js';
@@ -33,6 +33,12 @@ export interface CaseRecorder {
   readonly faults: FaultContext;
   /** Persist the case's history and verdicts (redacted) for the suite report. */
   save(verdicts: readonly Verdict[]): void;
+  /**
+   * Persist the case as errored (it threw: a target not found, an injection refused, a probe
+   * crash), with its history so far and an `error` verdict naming the error and `notJudged`; the
+   * case runner calls it and rethrows, so vitest fails the test and every report shows the error.
+   */
+  saveError(error: unknown, notJudged: readonly string[]): Verdict;
 }
 
 export interface SuiteSession extends AsyncDisposable {
@@ -76,15 +82,9 @@ export async function openSuiteSession(suite: string, run: RunInfo, info: Cluste
       const seed = (run.seed ^ hash(`${suite}/${name}`)) >>> 0;
       const faults = createFaultContext({ runId: run.runId, cluster, etcd, clock, history, random: seededRandom(seed) });
       const file = `${String(Math.round(clock.nowMs())).padStart(9, '0')}-${name}`;
-      return {
-        name,
-        history,
-        faults,
-        save(verdicts) {
-          writeFileSync(join(dir, 'cases', `${file}.jsonl`), redactedJsonl(history));
-          writeFileSync(join(dir, 'cases', `${file}.verdicts.json`), `${JSON.stringify({ case: name, seq: caseSeq, seed, verdicts }, null, 2)}\n`);
-        },
-      };
+      // Its own sequence number, not the session's counter at save time (a later case bumps that).
+      const files = openCaseFiles(join(dir, 'cases'), file, { name, seq: caseSeq, seed }, history);
+      return { name, history, faults, save: files.save, saveError: files.saveError };
     },
     [Symbol.asyncDispose]: async () => {
       etcd[Symbol.dispose]();
@@ -98,4 +98,23 @@ function hash(s: string): number {
     h = Math.imul(h ^ s.charCodeAt(i), 16_777_619);
   }
   return h >>> 0;
+}
+
+/**
+ * Runs a case's body so that a case that throws (a target not found, an injection refused, a probe
+ * crash) is saved as errored, with `notJudged` named, before the error goes on to vitest (which
+ * fails the test): the report then shows the case as `error` instead of leaving it out. A failure
+ * to save is printed, never put in the place of the case's own error.
+ */
+export async function recordingErrors<T>(recorder: Pick<CaseRecorder, 'name' | 'saveError'>, notJudged: readonly string[], body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    try {
+      recorder.saveError(err, notJudged);
+    } catch (saveErr) {
+      console.error(`[${recorder.name}] could not record the case's error in its report: ${saveErr instanceof Error ? saveErr.message : String(saveErr)}`);
+    }
+    throw err;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSafe, mergeVerdicts, runStages, verdict, type VerdictStatus } from './verdict.js';
+import { CASE_COMPLETED_ID, caseErrorVerdict, checkSafe, countVerdicts, describeCounts, mergeVerdicts, runStages, verdict, type VerdictStatus } from './verdict.js';
 
 const v = (status: VerdictStatus) => verdict('g.x', status, status);
 
@@ -13,6 +13,40 @@ describe('mergeVerdicts', () => {
 
   it('treats an empty list as inconclusive: nothing was shown to hold', () => {
     expect(mergeVerdicts([])).toBe('inconclusive');
+  });
+
+  it('an errored case beats pass, finding and inconclusive, and never hides a failure', () => {
+    expect(mergeVerdicts([v('pass'), v('pass'), v('pass'), v('pass'), v('error')])).toBe('error');
+    expect(mergeVerdicts([v('finding'), v('error')])).toBe('error');
+    expect(mergeVerdicts([v('inconclusive'), v('error'), v('inconclusive')])).toBe('error');
+    expect(mergeVerdicts([v('error'), v('fail'), v('error')])).toBe('fail');
+  });
+});
+
+describe('caseErrorVerdict and the counts', () => {
+  it('names the case, the error and what was left unjudged', () => {
+    const e = caseErrorVerdict('kill-scheduler-holder', 'SelectorError: no control-plane node holds the lease kube-scheduler right now', [
+      'leader-election.abrupt-holder-death-hands-over',
+      'leader-election.no-two-holders',
+    ]);
+    expect(e).toEqual({
+      guaranteeId: CASE_COMPLETED_ID,
+      status: 'error',
+      measured: {},
+      threshold: {},
+      reason:
+        'case kill-scheduler-holder errored: SelectorError: no control-plane node holds the lease kube-scheduler right now; not judged: leader-election.abrupt-holder-death-hands-over, leader-election.no-two-holders',
+    });
+    expect(caseErrorVerdict('x', 'Error: boom', []).reason).toBe('case x errored: Error: boom');
+  });
+
+  it('counts errored cases, and words them only when there are any', () => {
+    // Issue 18's run: 4 judged verdicts passed, 2 scheduler cases errored.
+    const run = [v('pass'), v('pass'), v('pass'), v('pass'), caseErrorVerdict('a', 'E: x', []), caseErrorVerdict('b', 'E: y', [])];
+    expect(countVerdicts(run)).toEqual({ pass: 4, finding: 0, fail: 0, inconclusive: 0, error: 2 });
+    expect(describeCounts(run)).toBe('4 pass, 0 fail, 0 inconclusive, 2 cases errored');
+    expect(describeCounts(run.slice(0, 4))).toBe('4 pass, 0 fail, 0 inconclusive');
+    expect(describeCounts([...run.slice(0, 4), caseErrorVerdict('a', 'E: x', [])])).toBe('4 pass, 0 fail, 0 inconclusive, 1 case errored');
   });
 });
 

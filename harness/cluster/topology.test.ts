@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../testing/temp-dirs.js';
 import { InvalidTopologyError, failureTolerance, loadTopology, parseTopology, quorumOf } from './topology.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -12,6 +13,18 @@ describe('kind-configs', () => {
   });
   it('an unknown topology names the ones that exist', () => {
     expect(() => loadTopology(root, 'ha-7cp')).toThrow(/known: .*ha-3cp.*ha-5cp/);
+  });
+});
+
+describe('a kind config given as a path outside the repo (issue 16)', () => {
+  const tempDir = useTempDirs();
+  it('keeps its file and takes its name from the file; the bare name is not a known topology', () => {
+    const dir = tempDir('kube-ha-chaos-topology-');
+    const file = join(dir, 'my-cluster.yaml');
+    writeFileSync(file, readFileSync(join(root, 'kind-configs/ha-5cp.yaml'), 'utf8'));
+    expect(loadTopology(root, file)).toEqual({ name: 'my-cluster', file, controlPlanes: 5, workers: 1 });
+    // What the teardown used to do: look the bare name up in kind-configs/.
+    expect(() => loadTopology(root, 'my-cluster')).toThrow(/kind-configs\/my-cluster\.yaml: no such topology/);
   });
 });
 

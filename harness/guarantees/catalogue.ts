@@ -158,7 +158,7 @@ const DEFINITIONS: readonly Definition[] = [
   {
     id: 'etcd-quorum.graceful-leader-stop-transfers-leadership',
     statement: () =>
-      'A leader stopped with SIGTERM hands leadership to a peer instead of leaving the cluster to wait for an election, so the write gap is short (etcd first drains its client connections, for up to its request timeout per listener).',
+      'A leader stopped with SIGTERM hands leadership to a peer instead of leaving the cluster to wait for an election, so the write gap is short. The handover comes seconds after the SIGTERM, not because an election is slow: etcd first drains each client listener in turn (embed.Etcd.Close), each for up to its request timeout of 5 s + 2 x election timeout while watch streams stay open, and keeps leading meanwhile; only then does EtcdServer.Stop transfer leadership.',
     source: ETCD_SERVER_STOP,
     alsoSee: [ETCD_EMBED_CLOSE, RAFT_SOURCE, ETCD_FAILURES],
     thresholds: [...RATES, 'maxLeaderTransferMs', 'maxGracefulWriteOutageMs'],

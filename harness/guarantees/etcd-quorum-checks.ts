@@ -323,6 +323,33 @@ export const checkFollowerLossKeepsWrites: EtcdQuorumCheck = writesSurvive('foll
 export const checkMinorityLossKeepsWrites: EtcdQuorumCheck = writesSurvive('minority');
 
 /**
+ * Why the new leader after a SIGTERM of the etcd leader comes seconds later, as read in etcd v3.6.5
+ * (the version kubeadm 1.34 runs):
+ * - SIGTERM runs embed.Etcd.Close (server/embed/etcd.go), registered in startEtcd
+ *   (server/etcdmain/etcd.go) through osutil.RegisterInterruptHandler (pkg/osutil/interrupt_unix.go).
+ * - Close first stops each client listener in turn (stopServers), each with a deadline of its own:
+ *   ServerConfig.ReqTimeout() = 5 s + 2 x election timeout (server/config/config.go). kubeadm's
+ *   listeners (https://127.0.0.1:2379, the apiserver's, and https://<node-ip>:2379, the suite's)
+ *   are TLS and serve gRPC through their http.Server, so http.Server.Shutdown waits for every open
+ *   connection to go idle, which one carrying a watch stream never does, until that deadline; then
+ *   grpc.Stop cuts them. Two listeners with open watches: up to 2 x 7 s with default timers.
+ * - Only after that does EtcdServer.Stop (server/etcdserver/server.go) run
+ *   TryTransferLeadershipOnShutdown (MoveLeader to the longest-connected voting peer, bounded by
+ *   ReqTimeout again), then HardStop.
+ * The member keeps leading throughout the drain, so the wait is not an election, and writes through
+ * the other members go on. `afterExitMs` is when the new leader was first seen relative to the old
+ * process's exit (<= 0: before it, as a handover must be).
+ */
+export function gracefulStopExplanation(electionTimeoutMs: number, afterExitMs: number): string {
+  const when = afterExitMs <= 0 ? `${ms(-afterExitMs)} before the old process exited` : `${ms(afterExitMs)} after its exit was seen (detection lag)`;
+  return (
+    `a handover, not an election: on SIGTERM, embed.Etcd.Close (server/embed/etcd.go) first drains each client listener in turn, ` +
+    `each for up to the request timeout of ${ms(5_000 + 2 * electionTimeoutMs)} (5 s + 2 x election timeout) while streams such as watches stay open, and keeps leading meanwhile; ` +
+    `only then does EtcdServer.Stop (server/etcdserver/server.go) hand leadership over (TryTransferLeadershipOnShutdown, MoveLeader); the new leader appeared ${when}`
+  );
+}
+
+/**
  * A new leader after the leader is lost, within a bound; writes resume within a bound. `graceful`
  * selects the SIGTERM variant (leadership transfer) and its tighter bounds.
  */
@@ -431,7 +458,9 @@ function leaderReplaced(graceful: boolean): EtcdQuorumCheck {
         return verdict(
           g.id,
           'pass',
-          `${elections.length === 1 ? `new leader after ${ms(e.max)}` : `new leader in ${ms(e.min)} to ${ms(e.max)} (median ${ms(e.median)}) over ${elections.length} trials`}, writes ${graceful ? 'paused at most' : 'back after at most'} ${ms(w.max)}`,
+          `${elections.length === 1 ? `new leader after ${ms(e.max)}` : `new leader in ${ms(e.min)} to ${ms(e.max)} (median ${ms(e.median)}) over ${elections.length} trials`}, writes ${graceful ? 'paused at most' : 'back after at most'} ${ms(w.max)}${
+            graceful ? `; ${gracefulStopExplanation(ctx.timers.worstCase.electionTimeoutMs, Math.max(...afterExit))}` : ''
+          }`,
           measured,
           limits,
         );

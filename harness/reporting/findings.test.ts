@@ -26,7 +26,7 @@ const guarantees = catalogue.guarantees.map((g) => ({ id: g.id, statement: g.sta
 
 describe('a finding in the reports', () => {
   it('the sample really yields one finding and passes otherwise', () => {
-    expect(countVerdicts(verdicts)).toEqual({ pass: 6, finding: 1, fail: 0, inconclusive: 0 });
+    expect(countVerdicts(verdicts)).toEqual({ pass: 6, finding: 1, fail: 0, inconclusive: 0, error: 0 });
     expect(mergeVerdicts(verdicts)).toBe('pass');
     expect(describeCounts(verdicts)).toBe('6 pass, 1 finding, 0 fail, 0 inconclusive');
   });

@@ -3,10 +3,12 @@
  * message is the verdict's reason; an inconclusive one is <skipped> (CI shows it without failing the
  * build on data that could not decide), with the reason as its message. A finding (a hazard upstream
  * allows, observed) passes, and its output starts with "FINDING" so it can be grepped in CI logs.
+ * A case that errored (did not run to its end) is an <error>, JUnit's word for "the test could not
+ * run", not a <failure>: nothing was shown broken, the run still fails.
  */
 import type { Verdict } from '../checks/verdict.js';
 import { formatRecord, safeXml } from './format.js';
-import type { GuaranteeInfo } from './report-types.js';
+import type { CaseReport, GuaranteeInfo } from './report-types.js';
 
 /** Input of renderJunit. */
 export interface JunitInput {
@@ -19,29 +21,35 @@ export interface JunitInput {
   readonly durationMs?: number;
   /** Per-guarantee time, when the suite measured it. */
   readonly durationMsById?: Readonly<Record<string, number>>;
+  /** The same verdicts by case: each test case's output then names its case. */
+  readonly cases?: readonly CaseReport[];
 }
 
 const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1_000).toFixed(3);
 
 /** Renders a JUnit XML document. */
 export function renderJunit(input: JunitInput): string {
-  const failures = input.verdicts.filter((v) => v.status === 'fail').length;
-  const skipped = input.verdicts.filter((v) => v.status === 'inconclusive').length;
-  const tests = input.verdicts.length;
+  const entries: readonly { readonly v: Verdict; readonly caseName?: string }[] =
+    input.cases === undefined ? input.verdicts.map((v) => ({ v })) : input.cases.flatMap((c) => c.verdicts.map((v) => ({ v, caseName: c.name })));
+  const failures = entries.filter((e) => e.v.status === 'fail').length;
+  const errors = entries.filter((e) => e.v.status === 'error').length;
+  const skipped = entries.filter((e) => e.v.status === 'inconclusive').length;
+  const tests = entries.length;
   const info = new Map((input.guarantees ?? []).map((g) => [g.id, g]));
   const suite = safeXml(input.suiteName);
   const ts = input.timestampIso === undefined ? '' : ` timestamp="${safeXml(input.timestampIso)}"`;
-  const counts = `tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(input.durationMs)}"`;
+  const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(input.durationMs)}"`;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="kube-ha-chaos" ${counts}>`,
     `  <testsuite name="${suite}" ${counts}${ts}>`,
   ];
-  for (const v of input.verdicts) {
+  for (const { v, caseName } of entries) {
     const g = info.get(v.guaranteeId);
     const area = v.guaranteeId.includes('.') ? v.guaranteeId.slice(0, v.guaranteeId.indexOf('.')) : input.suiteName;
     const details = [
       ...(g === undefined ? [] : [g.statement, `source: ${g.source}`]),
+      ...(caseName === undefined ? [] : [`case: ${caseName}`]),
       `verdict: ${v.status}`,
       `reason: ${v.reason}`,
       'measured:',
@@ -54,6 +62,8 @@ export function renderJunit(input: JunitInput): string {
     );
     if (v.status === 'fail') {
       lines.push(`      <failure message="${safeXml(v.reason)}" type="guarantee-violated">${safeXml(details)}</failure>`);
+    } else if (v.status === 'error') {
+      lines.push(`      <error message="${safeXml(v.reason)}" type="case-error">${safeXml(details)}</error>`);
     } else if (v.status === 'inconclusive') {
       lines.push(`      <skipped message="${safeXml(`inconclusive: ${v.reason}`)}"/>`);
     }

@@ -51,6 +51,7 @@ export async function writeRunReport(reportsDir: string, input: RunReportInput):
   const dir = resolve(reportsDir, input.runId);
   await mkdir(dir, { recursive: true });
   const verdicts: readonly Verdict[] = input.verdicts;
+  const cases = input.cases === undefined ? {} : { cases: input.cases };
   const meta = {
     runId: input.runId,
     title: input.title ?? `${input.suite} on ${input.topology.name}`,
@@ -80,10 +81,11 @@ export async function writeRunReport(reportsDir: string, input: RunReportInput):
         guarantees: input.guarantees,
         ...(input.startedAtIso === undefined ? {} : { timestampIso: input.startedAtIso }),
         ...(input.durationMs === undefined ? {} : { durationMs: input.durationMs }),
+        ...(input.cases === undefined ? {} : { cases: input.cases }),
       }),
     ],
-    [paths.summary, renderSummaryMarkdown({ meta, verdicts, history: input.history, guarantees: input.guarantees })],
-    [paths.timeline, renderTimelineHtml({ meta, history: input.history, verdicts, guarantees: input.guarantees })],
+    [paths.summary, renderSummaryMarkdown({ meta, verdicts, history: input.history, guarantees: input.guarantees, ...cases })],
+    [paths.timeline, renderTimelineHtml({ meta, history: input.history, verdicts, guarantees: input.guarantees, ...cases })],
   ];
   for (const [path, content] of files) {
     await writeAtomically(path, content);

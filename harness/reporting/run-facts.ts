@@ -20,12 +20,50 @@ export interface LeaderChangeFact {
   readonly seenBy: string;
 }
 
+/**
+ * What the time to the next leader after a fault measures:
+ * - election: the members elected a leader while the fault was in place (a kill, a pause, a
+ *   partition): an election time, comparable with the election timeout;
+ * - transfer: the fault was a SIGTERM of etcd, which asks it to hand leadership over on its way
+ *   out; the time is dominated by etcd's graceful stop draining its client listeners first, not by
+ *   an election;
+ * - after-heal: no leader until the heal of a fault that was held (a majority held down): the time
+ *   includes the hold, it measures how soon quorum came back, not an election.
+ */
+export type ElectionMeasure = 'election' | 'transfer' | 'after-heal';
+
+/**
+ * A fault is held when its heal was issued at least this long after it was in effect: a one-shot
+ * fault (a kill) has nothing to undo and is healed within milliseconds; a hold lasts seconds.
+ */
+export const HELD_FAULT_MIN_MS = 1_000;
+
 /** The election (if any) that followed one fault. */
 export interface ElectionFact {
   readonly faultId: string;
   readonly electionMs: number | undefined;
   readonly newLeaderMember: string | undefined;
+  /** What electionMs measures (see ElectionMeasure); 'election' when there was none. */
+  readonly measures: ElectionMeasure;
 }
+
+/** What the time from `f` to the next leader, first seen at `nextAtMs`, measures. Pure. */
+export function electionMeasure(f: FaultWindow, nextAtMs: number | undefined): ElectionMeasure {
+  // etcd's own graceful stop (a SIGTERM of another component does not hand etcd leadership over).
+  if (/\bSIGTERM\b/.test(f.summary) && /\betcd\b/.test(f.summary)) {
+    return 'transfer';
+  }
+  const healIssuedAtMs = f.healIssuedAtMs ?? f.healedAtMs;
+  const held = healIssuedAtMs !== undefined && healIssuedAtMs - f.injectedAtMs >= HELD_FAULT_MIN_MS;
+  return held && nextAtMs !== undefined && nextAtMs >= healIssuedAtMs ? 'after-heal' : 'election';
+}
+
+/** How the reports word what an election fact measures (the terminal's label, the Faults tables' note). */
+export const ELECTION_MEASURE_TEXT: Readonly<Record<ElectionMeasure, string>> = {
+  election: 'election',
+  transfer: 'graceful-stop transfer, not an election: etcd drains its client listeners first',
+  'after-heal': 'leader only after the heal: quorum restored, not an election',
+};
 
 /** Availability of one probe in one phase. */
 export interface PhaseAvailabilityFact {
@@ -167,6 +205,7 @@ export function runFacts(history: History): RunFacts {
         faultId: f.faultId,
         electionMs: e.electionMs,
         newLeaderMember: e.next === undefined ? undefined : name(e.next.leaderId),
+        measures: electionMeasure(f, e.next?.atMs),
       };
     }),
     availability,

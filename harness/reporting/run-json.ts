@@ -6,7 +6,7 @@
  */
 import type { FaultWindow, History } from '../probes/history.js';
 import { countVerdicts, mergeVerdicts, type Verdict, type VerdictStatus } from '../checks/verdict.js';
-import type { GuaranteeInfo } from './report-types.js';
+import type { CaseReport, GuaranteeInfo } from './report-types.js';
 import { redactDeep } from './redact.js';
 
 /** The topology the run used. */
@@ -33,7 +33,17 @@ export interface RunJsonInput {
   readonly flags: Readonly<Record<string, unknown>>;
   readonly guarantees: readonly (GuaranteeInfo & { readonly thresholds?: Readonly<Record<string, number>> })[];
   readonly verdicts: readonly Verdict[];
+  /** The same verdicts by case (a suite run): run.json then lists the cases and tags each verdict. */
+  readonly cases?: readonly CaseReport[];
   readonly history: History;
+}
+
+/** One case in run.json: how it came out, its faults, and what it threw if it errored. */
+export interface RunJsonCase {
+  readonly name: string;
+  readonly status: VerdictStatus;
+  readonly faultIds: readonly string[];
+  readonly error?: string;
 }
 
 /** The run.json document (schemaVersion bumps on incompatible change). */
@@ -57,7 +67,9 @@ export interface RunJson {
     readonly thresholds: Readonly<Record<string, number>>;
     readonly derivation: Readonly<Record<string, string>>;
   }[];
-  readonly verdicts: readonly Verdict[];
+  /** With cases: each verdict carries the case it was judged in. */
+  readonly verdicts: readonly (Verdict & { readonly case?: string })[];
+  readonly cases?: readonly RunJsonCase[];
   readonly faults: readonly FaultWindow[];
   readonly historySpanMs: { readonly startMs: number; readonly endMs: number };
   readonly files: Readonly<Record<string, string>>;
@@ -95,7 +107,12 @@ export function buildRunJson(input: RunJsonInput): RunJson {
       thresholds: g.thresholds ?? {},
       derivation: g.derivation ?? {},
     })),
-    verdicts: input.verdicts,
+    verdicts: input.cases === undefined ? input.verdicts : input.cases.flatMap((c) => c.verdicts.map((v) => ({ ...v, case: c.name }))),
+    ...(input.cases === undefined
+      ? {}
+      : {
+          cases: input.cases.map((c) => ({ name: c.name, status: mergeVerdicts(c.verdicts), faultIds: c.faultIds, ...(c.error === undefined ? {} : { error: c.error }) })),
+        }),
     faults: input.history.faultWindows(),
     historySpanMs: { startMs: input.history.startMs(), endMs: input.history.endMs() },
     files: REPORT_FILES,

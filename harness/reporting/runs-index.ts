@@ -3,7 +3,7 @@
  * section that gathers every finding across runs. A finding never fails a run, so without this list a
  * hazard seen once a week in a nightly job would sit unnoticed inside one report among many.
  */
-import { findingCount, type Verdict, type VerdictStatus } from '../checks/verdict.js';
+import { errorCount, findingCount, type Verdict, type VerdictStatus } from '../checks/verdict.js';
 import { safeXml } from './format.js';
 
 /** What the index needs from one suite's run.json. */
@@ -56,7 +56,8 @@ export function renderRunsIndex(runs: readonly IndexedSuiteRun[]): string {
   const link = (r: IndexedSuiteRun): string => `<a href="${safeXml(`${r.runId}/${r.suite}/timeline.html`)}">${safeXml(r.suite)}</a>`;
   const rows = sorted.map((r) => {
     const findings = count(r, 'finding');
-    return `<tr class="${safeXml(r.overall)}"><td>${safeXml(r.runId)}</td><td>${link(r)}</td><td>${safeXml(r.topology)}</td><td>${safeXml(r.overall.toUpperCase())}</td><td>${count(r, 'pass')} pass, ${findings > 0 ? `<b class="finding">${findingCount(findings)}</b>, ` : ''}${count(r, 'fail')} fail, ${count(r, 'inconclusive')} inconclusive</td></tr>`;
+    const errors = count(r, 'error');
+    return `<tr class="${safeXml(r.overall)}"><td>${safeXml(r.runId)}</td><td>${link(r)}</td><td>${safeXml(r.topology)}</td><td>${safeXml(r.overall.toUpperCase())}</td><td>${count(r, 'pass')} pass, ${findings > 0 ? `<b class="finding">${findingCount(findings)}</b>, ` : ''}${count(r, 'fail')} fail, ${count(r, 'inconclusive')} inconclusive${errors > 0 ? `, <b class="error">${errorCount(errors)}</b>` : ''}</td></tr>`;
   });
   const findingRows = sorted.flatMap((r) =>
     r.verdicts
@@ -72,7 +73,7 @@ export function renderRunsIndex(runs: readonly IndexedSuiteRun[]): string {
       : `<p>A finding is a hazard the upstream documentation allows, observed on this cluster. It does not fail a run; it is listed here so it is not lost.</p><table><tr><th>guarantee</th><th>topology</th><th>seen in</th><th>last seen</th></tr>${rateRows.join('\n')}</table><h3>Every finding</h3><table><tr><th>run</th><th>suite</th><th>guarantee</th><th>what happened</th></tr>${findingRows.join('\n')}</table>`;
   return `<!doctype html><html><head><meta charset="utf-8"><title>kube-ha-chaos runs</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
-tr.pass td:nth-child(4){color:#1a7f37;font-weight:600}tr.fail td:nth-child(4){color:#cf222e;font-weight:600}tr.inconclusive td:nth-child(4){color:#9a6700;font-weight:600}b.finding{color:#e8590c}</style></head>
+tr.pass td:nth-child(4){color:#1a7f37;font-weight:600}tr.fail td:nth-child(4){color:#cf222e;font-weight:600}tr.inconclusive td:nth-child(4){color:#9a6700;font-weight:600}tr.error td:nth-child(4){color:#862e9c;font-weight:600}b.finding{color:#e8590c}b.error{color:#862e9c}</style></head>
 <body><h1>kube-ha-chaos runs</h1><table><tr><th>run</th><th>suite</th><th>topology</th><th>verdict</th><th>guarantees</th></tr>${rows.join('\n')}</table>
 <h2>Findings (${findingRows.length})</h2>${findings}</body></html>\n`;
 }

@@ -3,10 +3,11 @@
  * availability per phase, for a person reading the report directory or a CI job summary.
  */
 import type { History } from '../probes/history.js';
-import { countVerdicts, findingCount, mergeVerdicts, type Verdict } from '../checks/verdict.js';
+import { countVerdicts, errorCount, findingCount, mergeVerdicts, type Verdict } from '../checks/verdict.js';
+import { caseGroups, describeCaseFaults } from './case-groups.js';
 import { escapeMarkdownCell as cell, formatRecord, formatSeconds, formatValue } from './format.js';
-import type { GuaranteeInfo, RunMeta } from './report-types.js';
-import { runFacts } from './run-facts.js';
+import type { CaseReport, GuaranteeInfo, RunMeta } from './report-types.js';
+import { ELECTION_MEASURE_TEXT, runFacts } from './run-facts.js';
 
 /** Input of renderSummaryMarkdown. */
 export interface SummaryInput {
@@ -14,9 +15,11 @@ export interface SummaryInput {
   readonly verdicts: readonly Verdict[];
   readonly history: History;
   readonly guarantees?: readonly GuaranteeInfo[];
+  /** The same verdicts by case: the Verdicts section is then grouped by case, with its faults. */
+  readonly cases?: readonly CaseReport[];
 }
 
-const BADGE: Readonly<Record<Verdict['status'], string>> = { pass: 'PASS', finding: 'FINDING', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
+const BADGE: Readonly<Record<Verdict['status'], string>> = { pass: 'PASS', finding: 'FINDING', fail: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR' };
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
@@ -34,16 +37,16 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
     `# ${cell(meta.title ?? 'kube-ha-chaos run')}: ${BADGE[mergeVerdicts(verdicts)]}`,
     '',
     `Run \`${cell(meta.runId)}\`${meta.topology === undefined ? '' : ` on ${cell(meta.topology)}`}${meta.seed === undefined ? '' : `, seed ${cell(String(meta.seed))}`}${meta.startedAtIso === undefined ? '' : `, started ${cell(meta.startedAtIso)}`}.`,
-    `${count('pass')} passed, ${count('finding') === 0 ? '' : `${findingCount(count('finding'))} (hazards upstream allows, observed), `}${count('fail')} failed, ${count('inconclusive')} inconclusive; history spans ${formatSeconds(facts.startMs)} to ${formatSeconds(facts.endMs)}.`,
+    `${count('pass')} passed, ${count('finding') === 0 ? '' : `${findingCount(count('finding'))} (hazards upstream allows, observed), `}${count('fail')} failed, ${count('inconclusive')} inconclusive${count('error') === 0 ? '' : `, **${errorCount(count('error'))}** (could not run to their end)`}; history spans ${formatSeconds(facts.startMs)} to ${formatSeconds(facts.endMs)}.`,
   ];
   if (meta.versions !== undefined && Object.keys(meta.versions).length > 0) {
     out.push('', `Versions: ${Object.entries(meta.versions).map(([k, v]) => `${cell(k)} ${cell(v)}`).join(', ')}.`);
   }
   out.push('', '## Verdicts', '');
-  out.push(
-    ...table(
+  const verdictTable = (vs: readonly Verdict[]): string[] =>
+    table(
       ['Guarantee', 'Verdict', 'Measured', 'Threshold', 'Reason'],
-      verdicts.map((v) => {
+      vs.map((v) => {
         const g = info.get(v.guaranteeId);
         const name = g === undefined ? `\`${cell(v.guaranteeId)}\`` : `[\`${cell(v.guaranteeId)}\`](${cell(g.source)})`;
         return [
@@ -54,8 +57,21 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
           cell(v.reason),
         ];
       }),
-    ),
-  );
+    );
+  if (input.cases === undefined || input.cases.length === 0) {
+    out.push(...verdictTable(verdicts));
+  } else {
+    // One heading per case: a guarantee every case judges appears once per case, and each row
+    // must say which case (and so which fault) it belongs to.
+    for (const c of caseGroups(input.cases, facts.faults)) {
+      out.push(`### Case \`${cell(c.name)}\`: ${BADGE[c.status]}`, '', `Faults: ${cell(describeCaseFaults(c))}.`, '');
+      if (c.error !== undefined) {
+        out.push(`**The case errored** and did not run to its end: ${cell(c.error)}`, '');
+      }
+      out.push(...verdictTable(c.verdicts), '');
+    }
+    out.pop();
+  }
   out.push('', '## Faults', '');
   if (facts.faults.length === 0) {
     out.push('No fault was injected.');
@@ -73,7 +89,9 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
             formatSeconds(f.issuedAtMs),
             f.healedAtMs === undefined ? '**never**' : `${formatSeconds(f.healedAtMs)}${f.healError === undefined ? '' : ` (error: ${cell(f.healError)})`}`,
             held,
-            e?.electionMs === undefined ? '-' : `${formatValue('electionMs', e.electionMs)} (to ${cell(e.newLeaderMember ?? '?')})`,
+            e?.electionMs === undefined
+              ? '-'
+              : `${formatValue('electionMs', e.electionMs)} (to ${cell(e.newLeaderMember ?? '?')}${e.measures === 'election' ? '' : `; ${ELECTION_MEASURE_TEXT[e.measures]}`})`,
           ];
         }),
       ),

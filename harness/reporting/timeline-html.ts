@@ -13,11 +13,12 @@
  */
 import type { History, LeaderObservation, Operation, Outcome, PollerKind, StatusErrorObservation } from '../probes/history.js';
 import { holderNode } from '../checks/lease-holders.js';
-import { countVerdicts, findingCount, mergeVerdicts, type Verdict } from '../checks/verdict.js';
+import { countVerdicts, errorCount, findingCount, mergeVerdicts, type Verdict } from '../checks/verdict.js';
 import { NO_LEADER } from '../checks/election.js';
 import { formatSeconds, formatValue, safeXml, truncate } from './format.js';
-import type { GuaranteeInfo, RunMeta } from './report-types.js';
-import { runFacts, type RunFacts } from './run-facts.js';
+import type { CaseReport, GuaranteeInfo, RunMeta } from './report-types.js';
+import { ELECTION_MEASURE_TEXT, runFacts, type RunFacts } from './run-facts.js';
+import { caseGroups, describeCaseFaults, faultLabel } from './case-groups.js';
 
 /** Input of renderTimelineHtml. */
 export interface TimelineInput {
@@ -25,6 +26,8 @@ export interface TimelineInput {
   readonly history: History;
   readonly verdicts: readonly Verdict[];
   readonly guarantees?: readonly GuaranteeInfo[];
+  /** The same verdicts by case: the verdict table then has a heading row per case, with its faults. */
+  readonly cases?: readonly CaseReport[];
 }
 
 /** Geometry of the SVG (exported so tests can reason about positions). */
@@ -167,10 +170,8 @@ function placeLabels<T extends { x: number; text: string; shortText?: string }>(
   });
 }
 
-/** The short name of the n-th fault (0-based) in the timeline and the fault table: F1, F2, ... */
-export function faultLabel(index: number): string {
-  return `F${index + 1}`;
-}
+// The fault labels (F1, F2, ...) are shared with the case headings of the verdict table.
+export { faultLabel };
 
 function niceTickStepMs(spanMs: number): number {
   const steps = [100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000];
@@ -686,7 +687,7 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; }
 .meta { color: ${COLORS.muted}; margin: 0 0 12px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 12px; color: #ffffff; }
-.badge.pass { background: ${COLORS.ok}; } .badge.fail { background: ${COLORS.fail}; } .badge.inconclusive { background: #868e96; } .badge.finding { background: ${COLORS.finding}; }
+.badge.pass { background: ${COLORS.ok}; } .badge.fail { background: ${COLORS.fail}; } .badge.inconclusive { background: #868e96; } .badge.finding { background: ${COLORS.finding}; } .badge.error { background: #862e9c; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 8px 0 6px; font-size: 13px; color: #343a40; }
 .legend span { display: inline-flex; align-items: center; gap: 6px; }
 .sw { display: inline-block; width: 18px; height: 12px; border-radius: 2px; }
@@ -706,6 +707,10 @@ th { background: #f1f3f5; font-weight: 600; }
 tr.fail td { background: #fff5f5; }
 tr.inconclusive td { background: #f8f9fa; }
 tr.finding td { background: #fff4e6; }
+tr.error td { background: #f8f0fc; }
+tr.case-header th { background: #e9ecef; font-weight: 400; }
+tr.case-header .case-name { font-weight: 600; }
+tr.case-header .case-error { color: #862e9c; margin-top: 2px; }
 td ul { margin: 0; padding-left: 16px; }
 td.id { width: 290px; }
 td.id code { font-size: 12px; }
@@ -766,6 +771,9 @@ export function renderTimelineHtml(input: TimelineInput): string {
   const findings = countVerdicts(verdicts).finding;
   // The overall badge judges promises; findings (hazards upstream allows) get their own badge beside it.
   const findingBadge = findings === 0 ? '' : ` <span class="badge finding">${findingCount(findings)}</span>`;
+  // Errored cases are counted beside the verdict too: under a FAIL headline they would go unseen.
+  const errors = countVerdicts(verdicts).error;
+  const errorBadge = errors === 0 ? '' : ` <span class="badge error">${errorCount(errors)}</span>`;
   const info = new Map((input.guarantees ?? []).map((g) => [g.id, g]));
   const title = meta.title ?? 'kube-ha-chaos run';
   const metaBits = [
@@ -777,14 +785,25 @@ export function renderTimelineHtml(input: TimelineInput): string {
     ...(meta.versions === undefined ? [] : Object.entries(meta.versions).map(([k, v]) => `${safeXml(k)} ${safeXml(v)}`)),
   ];
   const prefix = commonNodePrefix([...history.operations().map((o) => o.target), ...history.polledMembers(), ...history.observedNodes(), ...history.backendServers()].filter((n) => n !== 'lb'));
-  const verdictRows = verdicts.map((v) => {
+  const verdictRow = (v: Verdict): string => {
     const g = info.get(v.guaranteeId);
     const id = g === undefined ? `<code>${safeXml(v.guaranteeId)}</code>` : `<a href="${safeXml(g.source)}"><code>${safeXml(v.guaranteeId)}</code></a>`;
     return `<tr class="${v.status}"><td class="id">${id}${g === undefined ? '' : `<div class="statement">${safeXml(g.statement)}</div>`}</td><td><span class="badge ${v.status}">${v.status}</span></td><td class="num">${list(v.measured)}</td><td class="num">${list(v.threshold)}</td><td>${safeXml(v.reason)}</td></tr>`;
-  });
+  };
+  // With cases: a heading row per case (its verdict, its faults as the Faults table labels them,
+  // its error), so a guarantee judged in every case says which case each row is.
+  const verdictRows =
+    input.cases === undefined || input.cases.length === 0
+      ? verdicts.map(verdictRow)
+      : caseGroups(input.cases, facts.faults).flatMap((c) => [
+          `<tr class="case-header" data-case="${safeXml(c.name)}"><th colspan="5"><span class="case-name">case ${safeXml(c.name)}</span> <span class="badge ${c.status}">${c.status}</span> · ${safeXml(describeCaseFaults(c))}${
+            c.error === undefined ? '' : `<div class="case-error">errored, did not run to its end: ${safeXml(c.error)}</div>`
+          }</th></tr>`,
+          ...c.verdicts.map(verdictRow),
+        ]);
   const faultRows = facts.faults.map((f, i) => {
     const e = facts.elections.find((x) => x.faultId === f.faultId);
-    return `<tr><td>${faultLabel(i)}</td><td><code>${safeXml(f.faultId)}</code></td><td>${safeXml(f.summary)}</td><td>${safeXml(f.targets.join(', '))}</td><td class="num">${safeXml(formatSeconds(f.issuedAtMs))}</td><td class="num">${f.healedAtMs === undefined ? '<strong>never healed</strong>' : safeXml(formatSeconds(f.healedAtMs))}${f.healError === undefined ? '' : ` (${safeXml(f.healError)})`}</td><td class="num">${e?.electionMs === undefined ? '–' : `${safeXml(formatValue('electionMs', e.electionMs))} → ${safeXml(e.newLeaderMember ?? '?')}`}</td></tr>`;
+    return `<tr><td>${faultLabel(i)}</td><td><code>${safeXml(f.faultId)}</code></td><td>${safeXml(f.summary)}</td><td>${safeXml(f.targets.join(', '))}</td><td class="num">${safeXml(formatSeconds(f.issuedAtMs))}</td><td class="num">${f.healedAtMs === undefined ? '<strong>never healed</strong>' : safeXml(formatSeconds(f.healedAtMs))}${f.healError === undefined ? '' : ` (${safeXml(f.healError)})`}</td><td class="num">${e?.electionMs === undefined ? '–' : `${safeXml(formatValue('electionMs', e.electionMs))} → ${safeXml(e.newLeaderMember ?? '?')}${e.measures === 'election' ? '' : ` (${safeXml(ELECTION_MEASURE_TEXT[e.measures])})`}`}</td></tr>`;
   });
   const changeRows = facts.leaderChanges.map(
     (c) =>
@@ -805,12 +824,12 @@ export function renderTimelineHtml(input: TimelineInput): string {
     // Nothing may be fetched: the report must open offline and cannot phone home.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/>`,
     '<meta name="viewport" content="width=1400"/>',
-    `<title>${safeXml(`${title}: ${overall}${findings === 0 ? '' : `, ${findingCount(findings)}`}`)}</title>`,
+    `<title>${safeXml(`${title}: ${overall}${findings === 0 ? '' : `, ${findingCount(findings)}`}${errors === 0 ? '' : `, ${errorCount(errors)}`}`)}</title>`,
     `<style>${CSS}</style>`,
     '</head>',
     '<body>',
     '<main>',
-    `<h1>${safeXml(title)} <span class="badge ${overall}">${overall}</span>${findingBadge}</h1>`,
+    `<h1>${safeXml(title)} <span class="badge ${overall}">${overall}</span>${findingBadge}${errorBadge}</h1>`,
     `<p class="meta">${metaBits.join(' · ')}${prefix === '' ? '' : ` · node names without <code>${safeXml(prefix)}</code>`}</p>`,
     legend(history, facts, (n) => (prefix !== '' && n.startsWith(prefix) ? n.slice(prefix.length) : n)),
     renderTimelineSvg(history, facts),

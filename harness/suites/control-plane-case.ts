@@ -22,7 +22,7 @@ import { takePodSnapshot } from '../probes/pod-observer.js';
 import type { Probe, ProbeContext } from '../probes/probe.js';
 import { runScenario, type Phase } from '../scenario.js';
 import { unmetPreconditionOf, verdictsForUnmet } from './case-preconditions.js';
-import type { CaseRecorder } from '../suite-session.js';
+import { recordingErrors, type CaseRecorder } from '../suite-session.js';
 import type { ControlPlaneSuite } from './control-plane-suite.js';
 import { PROBE_NAMESPACE } from './etcd-quorum-case.js';
 
@@ -100,8 +100,20 @@ export async function runControlPlaneCase<Id extends string>(
   judgedBy: readonly Id[],
   opts: ControlPlaneCaseOptions,
 ): Promise<ControlPlaneCaseOutcome> {
+  const recorder = suite.session.newCase(name);
+  // A case that throws is saved as errored (every report shows it), then fails its test as before.
+  return recordingErrors(recorder, judgedBy, () => judgeControlPlaneCase(suite, recorder, name, phases, judgedBy, opts));
+}
+
+async function judgeControlPlaneCase<Id extends string>(
+  suite: ControlPlaneSuite<Id>,
+  recorder: CaseRecorder,
+  name: string,
+  phases: readonly Phase[] | ((ctx: ProbeContext, keyRun: string) => readonly Phase[]),
+  judgedBy: readonly Id[],
+  opts: ControlPlaneCaseOptions,
+): Promise<ControlPlaneCaseOutcome> {
   const { session } = suite;
-  const recorder = session.newCase(name);
   const pace = createPaceTracker();
   const ctx: ProbeContext = { history: recorder.history, clock: session.clock, pace };
   const keyRun = `${session.run.runId}-${name}`;

@@ -19,7 +19,7 @@ import { createPaceTracker } from '../probes/periodic.js';
 import type { Probe } from '../probes/probe.js';
 import { loadKubeconfig } from '../runtime/kubeconfig.js';
 import { runScenario, type Phase, type ScenarioResult } from '../scenario.js';
-import type { CaseRecorder } from '../suite-session.js';
+import { recordingErrors, type CaseRecorder } from '../suite-session.js';
 import { ETCD_QUORUM_PROBES, ETCD_WRITE_WORKERS_PER_MEMBER, PROBE_AIM_INTERVAL_MS, type EtcdQuorumSuite } from './etcd-quorum-suite.js';
 
 export const PROBE_NAMESPACE = 'kube-ha-chaos-probes';
@@ -45,8 +45,20 @@ export async function runEtcdQuorumCase(
   judgedBy: readonly EtcdQuorumGuaranteeId[],
   opts: { readonly reads?: boolean } = {},
 ): Promise<CaseOutcome> {
+  const recorder = suite.session.newCase(name);
+  // A case that throws is saved as errored (every report shows it), then fails its test as before.
+  return recordingErrors(recorder, [...judgedBy, ...EVERY_CASE], () => judgeEtcdQuorumCase(suite, recorder, name, phases, judgedBy, opts));
+}
+
+async function judgeEtcdQuorumCase(
+  suite: EtcdQuorumSuite,
+  recorder: CaseRecorder,
+  name: string,
+  phases: readonly Phase[],
+  judgedBy: readonly EtcdQuorumGuaranteeId[],
+  opts: { readonly reads?: boolean },
+): Promise<CaseOutcome> {
   const { session } = suite;
-  const recorder = session.newCase(name);
   const pace = createPaceTracker();
   const ctx = { history: recorder.history, clock: session.clock, pace };
   // Keys and ConfigMaps of this case live under their own prefix / label.
