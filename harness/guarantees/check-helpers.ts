@@ -86,8 +86,18 @@ export type RateRequirement =
       readonly optional?: boolean;
     };
 
-/** Successful and failed polls of one poller in a window, per second (one poll = one instant). */
-export function pollRate(history: History, poller: PollerKind, w: TimeWindow): number {
+/**
+ * Whether `count` samples over `seconds` meet a rate floor, judged in whole samples: a 4 s baseline
+ * at 2 Hz holds 8 slots, and 0.9 of that is 7.2, so 7 samples (one slot lost to timer jitter) is
+ * enough while 6 is not. Comparing raw rates instead would call one late tick in a short window
+ * "too sparse" (7/4 s = 1.75/s < 1.8/s), which says nothing about the probe's resolution.
+ */
+export function meetsRateFloor(count: number, seconds: number, minPerSecond: number): boolean {
+  return seconds > 0 && count >= Math.max(1, Math.floor(minPerSecond * seconds + 1e-9));
+}
+
+/** Distinct poll instants (observations or poll errors) of one poller inside a window. */
+function pollCount(history: History, poller: PollerKind, w: TimeWindow): number {
   const instants = new Set<number>();
   const inW = (t: number): boolean => t >= w.startMs && t < w.endMs;
   for (const e of history.entries()) {
@@ -98,8 +108,7 @@ export function pollRate(history: History, poller: PollerKind, w: TimeWindow): n
       instants.add(e.atMs);
     }
   }
-  const seconds = (w.endMs - w.startMs) / 1_000;
-  return seconds > 0 ? instants.size / seconds : 0;
+  return instants.size;
 }
 
 /**
@@ -132,11 +141,12 @@ export function rateStage(history: History, g: CheckedGuarantee, reqs: readonly 
         return verdict(g.id, 'inconclusive', `probe ${r.probe} recorded nothing in the baseline`, measured, limits);
       }
       for (const t of targets) {
-        const rate = probeRate(t === undefined ? ops : ops.filter((o) => o.target === t), base).opsPerSecond;
+        const pr = probeRate(t === undefined ? ops : ops.filter((o) => o.target === t), base);
+        const rate = pr.opsPerSecond;
         const key = `baseline.${r.probe}${t === undefined ? '' : `.${t}`}.opsPerSecond`;
         measured[key] = rate;
-        if (rate < min) {
-          return verdict(g.id, 'inconclusive', `probe ${r.probe}${t === undefined ? '' : ` (${t})`} ran at ${rate.toFixed(1)}/s in the baseline, below ${min.toFixed(1)}/s: too sparse to trust`, measured, limits);
+        if (!meetsRateFloor(pr.count, (base.endMs - base.startMs) / 1_000, min)) {
+          return verdict(g.id, 'inconclusive', `probe ${r.probe}${t === undefined ? '' : ` (${t})`} ran at ${rate.toFixed(2)}/s in the baseline (${pr.count} in ${((base.endMs - base.startMs) / 1_000).toFixed(1)} s), below ${min.toFixed(2)}/s even in whole samples: too sparse to trust`, measured, limits);
         }
       }
     } else {
@@ -147,10 +157,12 @@ export function rateStage(history: History, g: CheckedGuarantee, reqs: readonly 
         }
         return verdict(g.id, 'inconclusive', `no ${r.poller} observations were recorded: the ${r.poller} poller must run for this guarantee`, measured, limits);
       }
-      const rate = pollRate(history, r.poller, base);
+      const seconds = (base.endMs - base.startMs) / 1_000;
+      const count = pollCount(history, r.poller, base);
+      const rate = seconds > 0 ? count / seconds : 0;
       measured[`baseline.${r.poller}.pollsPerSecond`] = rate;
-      if (rate < min) {
-        return verdict(g.id, 'inconclusive', `the ${r.poller} poller ran at ${rate.toFixed(1)}/s in the baseline, below ${min.toFixed(1)}/s`, measured, limits);
+      if (!meetsRateFloor(count, seconds, min)) {
+        return verdict(g.id, 'inconclusive', `the ${r.poller} poller ran at ${rate.toFixed(2)}/s in the baseline (${count} in ${seconds.toFixed(1)} s), below ${min.toFixed(2)}/s even in whole samples`, measured, limits);
       }
     }
   }
