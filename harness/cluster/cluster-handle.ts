@@ -13,6 +13,8 @@ export interface ClusterInfo {
   readonly name: string;
   readonly topology: string;
   readonly topologyFile: string;
+  /** sha256 (16 hex) of the topology file at creation; `cluster up` recreates when it differs. */
+  readonly topologyDigest?: string;
   readonly nodeImage: string;
   readonly kindBinary: string;
   readonly kubectlBinary: string;

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { config } from '../../harness/config.js';
 import { type Topology, loadTopology, InvalidTopologyError } from '../../harness/cluster/topology.js';
+import { decideReuse, topologyDigest } from './reuse-decision.js';
 import { commandSucceeds } from '../../harness/runtime/command.js';
 import { clearDirty, dirtyReason } from '../../harness/cluster/dirty.js';
 import { docker, dockerRootDir, imageExists, kindContainers, networkContainers, type LabeledContainer } from '../../harness/runtime/docker.js';
@@ -163,28 +164,26 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
 
   const previous = readClusterState(CLUSTER_NAME);
   const health = await inspectClusterHealth(previous);
-  if (health.exists) {
-    const roles = countRoles(health.containers);
-    if (roles.controlPlanes !== topology.controlPlanes || roles.workers !== topology.workers) {
-      throw new UserFacingError(
-        `cluster ${CLUSTER_NAME} already exists with ${describeRoles(roles)}${previous ? ` (${previous.topology})` : ''}, not ${topology.name} (${describeRoles(topology)}): run \`npm run cluster -- down\` first`,
-      );
-    }
+  const digest = topologyDigest(topology.file);
+  const existing = { exists: health.exists, problems: health.problems, ...countRoles(health.containers) };
+  const shapeOnly = { ...topology, topology: topology.name, topologyDigest: digest };
+  // Refuse before building anything when the answer cannot depend on the image.
+  const early = decideReuse(existing, previous, { ...shapeOnly, nodeImage: previous?.nodeImage ?? '' });
+  if (early.action === 'refuse') {
+    throw new UserFacingError(`cluster ${CLUSTER_NAME}: ${early.why}`);
   }
 
   const upstream = await upstreamImageIfWanted(progress);
   const built = await progress.timed('offline images', () => buildAllImages(progress));
   const image = upstream ?? built.node.ref;
 
-  if (health.exists && previous) {
-    if (health.problems.length === 0 && previous.nodeImage === image) {
-      progress.step(`reusing healthy cluster ${CLUSTER_NAME} (${topology.name})`);
-      return { state: previous, reused: true };
-    }
-    const why = health.problems.length > 0 ? health.problems.join('; ') : `its node image ${previous.nodeImage} is not the current build ${image}`;
-    progress.step(`recreating cluster ${CLUSTER_NAME}: ${why}`);
-  } else if (health.exists) {
-    progress.step(`recreating cluster ${CLUSTER_NAME}: ${health.problems.join('; ')}`);
+  const decision = decideReuse(existing, previous, { ...shapeOnly, nodeImage: image });
+  if (decision.action === 'reuse' && previous) {
+    progress.step(`reusing healthy cluster ${CLUSTER_NAME} (${topology.name})`);
+    return { state: previous, reused: true };
+  }
+  if (decision.action === 'recreate' || decision.action === 'refuse') {
+    progress.step(`recreating cluster ${CLUSTER_NAME}: ${decision.why}`);
   }
   if (health.exists || (await getClusters(built.kindBinary)).includes(CLUSTER_NAME)) {
     await deleteCluster(built.kindBinary, CLUSTER_NAME, kubeconfigPath(CLUSTER_NAME));
@@ -195,6 +194,7 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
     name: CLUSTER_NAME,
     topology: topology.name,
     topologyFile: topology.file,
+    topologyDigest: digest,
     nodeImage: image,
     kindBinary: built.kindBinary,
     kubectlBinary: built.kubectlBinary,
