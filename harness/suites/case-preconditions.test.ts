@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Phase } from '../scenario.js';
 import { deriveControlPlaneThresholds } from '../guarantees/control-plane-thresholds.js';
 import { CP, LIVE_CONTROL_PLANE_FLAGS, NO_SCHEDULER_ELECTION_FLAGS, TUNED_LEASE_FLAGS } from '../testing/control-plane-histories.js';
-import { leaseConfigurations, selectorOf, transientWaitMs, unmetPrecondition, unmetPreconditionOf, verdictsForUnmet } from './case-preconditions.js';
+import { leaseConfigurations, selectorOf, transientWaitMs, unmetEtcdPreconditionOf, unmetPrecondition, unmetPreconditionOf, verdictsForUnmet } from './case-preconditions.js';
 
 const view = { members: [...CP], leader: CP[1], leaseHolders: { 'kube-controller-manager': CP[2], 'kube-scheduler': CP[0] } };
 const killSchedulerHolder: readonly Phase[] = [
@@ -56,5 +56,25 @@ describe('case preconditions: a fault whose target cannot exist becomes verdicts
   });
   it('maps the flags to what the selector needs to explain itself', () => {
     expect(leaseConfigurations(NO_SCHEDULER_ELECTION_FLAGS)['kube-scheduler']).toMatchObject({ component: 'kube-scheduler', electingNodes: [], nonElectingNodes: [...CP] });
+  });
+  it('etcd-quorum: a 1-member cluster has no follower to kill (configuration, read once); a leaderless view is waited out', async () => {
+    const killFollower: readonly Phase[] = [
+      { kind: 'baseline', durationMs: 4_000 },
+      { kind: 'fault', spec: { kind: 'kill-process', target: { kind: 'one-follower' }, process: 'etcd', signal: 'SIGKILL' }, holdMs: 0 },
+    ];
+    let reads = 0;
+    const single = await unmetEtcdPreconditionOf(killFollower, async () => {
+      reads += 1;
+      return { members: [CP[0]], leader: CP[0], leaseHolders: {} };
+    });
+    expect([single?.kind, single?.reason, reads]).toEqual(['configuration', 'a 1-member cluster has no follower to target', 1]);
+    const verdicts = verdictsForUnmet('follower-sigkill', ['etcd-quorum.follower-loss-keeps-writes'], single!);
+    expect(verdicts.map((v) => v.status)).toEqual(['fail']);
+    expect(verdicts[0]?.reason).toMatch(/nothing was injected/);
+    const killLeader: readonly Phase[] = [{ kind: 'fault', spec: { kind: 'kill-process', target: { kind: 'leader' }, process: 'etcd', signal: 'SIGKILL' }, holdMs: 0 }];
+    const views = [{ members: [...CP], leaseHolders: {} }, { members: [...CP], leader: CP[2], leaseHolders: {} }];
+    reads = 0;
+    expect(await unmetEtcdPreconditionOf(killLeader, async () => views[Math.min(reads++, 1)]!)).toBeUndefined();
+    expect(reads).toBe(2);
   });
 });

@@ -52,7 +52,10 @@ export interface UnmetPrecondition extends Unresolvable {
 
 /** The first fault of `phases` whose target `view` cannot resolve, or undefined. Pure. */
 export function unmetPrecondition(phases: readonly Phase[], view: MembershipView, flags: ControlPlaneFlags): UnmetPrecondition | undefined {
-  const leases = leaseConfigurations(flags);
+  return unmetWithLeases(phases, view, leaseConfigurations(flags));
+}
+
+function unmetWithLeases(phases: readonly Phase[], view: MembershipView, leases: Readonly<Record<string, LeaseConfiguration>>): UnmetPrecondition | undefined {
   for (const p of phases) {
     if (p.kind !== 'fault') {
       continue;
@@ -100,13 +103,33 @@ export async function unmetPreconditionOf(
   thresholds: DerivedControlPlaneThresholds,
   membership: () => Promise<MembershipView>,
 ): Promise<UnmetPrecondition | undefined> {
+  return waitOutTransients(phases, leaseConfigurations(flags), (u) => transientWaitMs(u, thresholds), membership);
+}
+
+/** An etcd election ends well within this; the etcd-quorum suite has no Lease selectors to wait for. */
+const ETCD_TRANSIENT_WAIT_MS = 15_000 + WINDOW_MARGIN_MS;
+
+/**
+ * The same for the etcd-quorum suite, whose faults select etcd members only (leader, follower,
+ * minority, majority): a 1-member cluster has no follower, a cluster mid-election no leader.
+ */
+export async function unmetEtcdPreconditionOf(phases: readonly Phase[], membership: () => Promise<MembershipView>): Promise<UnmetPrecondition | undefined> {
+  return waitOutTransients(phases, {}, () => ETCD_TRANSIENT_WAIT_MS, membership);
+}
+
+async function waitOutTransients(
+  phases: readonly Phase[],
+  leases: Readonly<Record<string, LeaseConfiguration>>,
+  waitMs: (unmet: UnmetPrecondition) => number,
+  membership: () => Promise<MembershipView>,
+): Promise<UnmetPrecondition | undefined> {
   if (!phases.some((p) => p.kind === 'fault' && selectorOf(p.spec) !== undefined)) {
     return undefined;
   }
   const started = performance.now();
   for (;;) {
-    const unmet = unmetPrecondition(phases, await membership(), flags);
-    if (unmet === undefined || unmet.kind === 'configuration' || performance.now() - started >= transientWaitMs(unmet, thresholds)) {
+    const unmet = unmetWithLeases(phases, await membership(), leases);
+    if (unmet === undefined || unmet.kind === 'configuration' || performance.now() - started >= waitMs(unmet)) {
       return unmet;
     }
     await new Promise((r) => setTimeout(r, POLL_MS));

@@ -20,6 +20,7 @@ import type { Probe } from '../probes/probe.js';
 import { loadKubeconfig } from '../runtime/kubeconfig.js';
 import { runScenario, type Phase, type ScenarioResult } from '../scenario.js';
 import { recordingErrors, type CaseRecorder } from '../suite-session.js';
+import { unmetEtcdPreconditionOf, verdictsForUnmet } from './case-preconditions.js';
 import { ETCD_QUORUM_PROBES, ETCD_WRITE_WORKERS_PER_MEMBER, PROBE_AIM_INTERVAL_MS, type EtcdQuorumSuite } from './etcd-quorum-suite.js';
 
 export const PROBE_NAMESPACE = 'kube-ha-chaos-probes';
@@ -34,7 +35,8 @@ export const EVERY_CASE: readonly EtcdQuorumGuaranteeId[] = [
 
 export interface CaseOutcome {
   readonly recorder: CaseRecorder;
-  readonly scenario: ScenarioResult;
+  /** Absent when the case could not run (an unmet precondition): nothing was injected. */
+  readonly scenario?: ScenarioResult;
   readonly verdicts: readonly Verdict[];
 }
 
@@ -65,6 +67,15 @@ async function judgeEtcdQuorumCase(
   const keyRun = `${session.run.runId}-${name}`;
   const targets = session.etcd;
   const creds = loadKubeconfig(session.cluster.info.kubeconfig);
+  // A fault whose target cannot exist here (no follower in a 1-member cluster) or did not appear in
+  // time (no leader) becomes verdicts that say why, before anything is started or injected.
+  const unmet = await unmetEtcdPreconditionOf(phases, () => recorder.faults.membership());
+  if (unmet !== undefined) {
+    const verdicts = verdictsForUnmet(name, [...judgedBy, ...EVERY_CASE], unmet);
+    recorder.history.record({ kind: 'note', atMs: session.clock.nowMs(), source: 'harness', text: verdicts[0]?.reason ?? unmet.reason });
+    recorder.save(verdicts);
+    return { recorder, verdicts };
+  }
   const probes: Probe[] = [
     etcdWriteProbe(ctx, { targets, runId: keyRun, intervalMs: PROBE_AIM_INTERVAL_MS, timeoutMs: ETCD_QUORUM_PROBES.writeTimeoutMs, workersPerMember: ETCD_WRITE_WORKERS_PER_MEMBER }),
     etcdLeaderPoller(ctx, { targets, intervalMs: PROBE_AIM_INTERVAL_MS }),
