@@ -12,7 +12,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { readClusterState } from '../substrate/cluster/cluster-state.js';
-import { clusterUp } from '../substrate/cluster/lifecycle.js';
+import { CLUSTER_NAME, clusterUp } from '../substrate/cluster/lifecycle.js';
+import { acquireRunLock, releaseRunLock } from '../substrate/cluster/run-lock.js';
 import { consoleProgress } from '../substrate/progress.js';
 import { openCluster, type ClusterInfo } from './cluster/cluster-handle.js';
 import { type ClusterBaseline, captureBaseline, compareBaselines } from './cluster/baseline.js';
@@ -62,6 +63,8 @@ async function healAndVerify(info: ClusterInfo, log: (m: string) => void): Promi
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const progress = consoleProgress('suites');
+  // Before anything changes: a second run (or `cluster down`) must not recreate the cluster under this one.
+  acquireRunLock(CLUSTER_NAME, `npm test on ${config.topology}`);
   let { state } = await clusterUp(config.topology, progress);
   if (!(await healAndVerify(state, (m) => progress.step(m)))) {
     ({ state } = await clusterUp(config.topology, progress));
@@ -91,6 +94,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       },
       { name: 'check the cluster is back at its baseline', run: () => verifyBackAtBaseline(run, before) },
       { name: 'stop the heal supervisor', run: async () => supervisor.tell('done') },
+      { name: 'release the cluster', run: async () => releaseRunLock(CLUSTER_NAME) },
     ]);
 }
 

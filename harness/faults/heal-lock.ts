@@ -4,67 +4,28 @@
  * work. The lock is a file created exclusively, naming its holder by PID and start time, so a lock
  * left by a process that died is recognised as stale and taken over.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { config } from '../config.js';
-import { currentProcessHolder, isSameProcessAlive, type ProcessIdentity } from '../runtime/processes.js';
+import { otherLockHolder, releasePidLock, tryAcquirePidLock, type PidLockHolder } from '../runtime/pid-lock.js';
 
-export interface HealLockHolder extends ProcessIdentity {
-  readonly purpose: string;
-  readonly since: string;
-}
+export type HealLockHolder = PidLockHolder;
 
 export function healLockPath(cluster: string): string {
   return join(config.cacheDir, 'clusters', cluster, 'healing.lock');
 }
 
-function readHolder(path: string): HealLockHolder | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as HealLockHolder;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The live process healing this cluster right now, other than this one (stale locks are ignored). */
 export function otherHealer(cluster: string): HealLockHolder | undefined {
-  const h = readHolder(healLockPath(cluster));
-  if (h === undefined || !isSameProcessAlive(h)) {
-    return undefined;
-  }
-  return h.pid === process.pid ? undefined : h;
+  return otherLockHolder(healLockPath(cluster));
 }
 
 /** Take the lock if nobody alive holds it; false when another live process does. */
 export function tryAcquireHealLock(cluster: string, purpose: string): boolean {
-  const path = healLockPath(cluster);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const me: HealLockHolder = { ...currentProcessHolder(), purpose, since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw e;
-      }
-      const h = readHolder(path);
-      if (h !== undefined && isSameProcessAlive(h)) {
-        return h.pid === process.pid;
-      }
-      // Stale: its holder died (or the file is torn). Remove it and try once more.
-      rmSync(path, { force: true });
-    }
-  }
-  return false;
+  return tryAcquirePidLock(healLockPath(cluster), purpose);
 }
 
 export function releaseHealLock(cluster: string): void {
-  const path = healLockPath(cluster);
-  const h = readHolder(path);
-  if (h !== undefined && h.pid === process.pid) {
-    rmSync(path, { force: true });
-  }
+  releasePidLock(healLockPath(cluster));
 }
 
 /**

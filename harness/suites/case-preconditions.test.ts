@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Phase } from '../scenario.js';
+import type { MembershipView } from '../targets/select.js';
 import { deriveControlPlaneThresholds } from '../guarantees/control-plane-thresholds.js';
 import { CP, LIVE_CONTROL_PLANE_FLAGS, NO_SCHEDULER_ELECTION_FLAGS, TUNED_LEASE_FLAGS } from '../testing/control-plane-histories.js';
 import { leaseConfigurations, selectorOf, transientWaitMs, unmetEtcdPreconditionOf, unmetPrecondition, unmetPreconditionOf, verdictsForUnmet } from './case-preconditions.js';
@@ -72,7 +73,7 @@ describe('case preconditions: a fault whose target cannot exist becomes verdicts
     expect(verdicts.map((v) => v.status)).toEqual(['fail']);
     expect(verdicts[0]?.reason).toMatch(/nothing was injected/);
     const killLeader: readonly Phase[] = [{ kind: 'fault', spec: { kind: 'kill-process', target: { kind: 'leader' }, process: 'etcd', signal: 'SIGKILL' }, holdMs: 0 }];
-    const views = [{ members: [...CP], leaseHolders: {} }, { members: [...CP], leader: CP[2], leaseHolders: {} }];
+    const views: MembershipView[] = [{ members: [...CP], leader: undefined, leaseHolders: {} }, { members: [...CP], leader: CP[2], leaseHolders: {} }];
     reads = 0;
     expect(await unmetEtcdPreconditionOf(killLeader, async () => views[Math.min(reads++, 1)]!)).toBeUndefined();
     expect(reads).toBe(2);

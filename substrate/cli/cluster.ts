@@ -7,6 +7,7 @@
  */
 import { config } from '../../harness/config.js';
 import { CLUSTER_NAME, clusterDown, clusterStatus, clusterUp } from '../cluster/lifecycle.js';
+import { acquireRunLock } from '../cluster/run-lock.js';
 import { UserFacingError, consoleProgress } from '../progress.js';
 import { runMain } from './main-wrapper.js';
 
@@ -18,6 +19,10 @@ runMain(async () => {
     throw new UserFacingError(`unexpected arguments ${extra.join(' ')}: ${USAGE}`);
   }
   const progress = consoleProgress('cluster');
+  if (command === 'up' || command === 'down') {
+    // Refuse (changing nothing) while a suite run or another up/down uses the cluster.
+    acquireRunLock(CLUSTER_NAME, `npm run cluster -- ${command}`);
+  }
   switch (command) {
     case 'up': {
       const { state, reused } = await clusterUp(topologyArg ?? config.topology, progress);
