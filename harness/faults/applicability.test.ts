@@ -25,6 +25,8 @@ const SPECS: Record<FaultKind, FaultSpec> = {
   'stop-static-pod': { kind: 'stop-static-pod', target: { kind: 'one-follower' }, component: 'kube-apiserver' },
   'pause-process': { kind: 'pause-process', target: { kind: 'leader' }, process: 'etcd' },
   'network-partition': { kind: 'network-partition', isolate: { kind: 'leader' }, ports: [2379, 2380] },
+  'blackhole-etcd-clients': { kind: 'blackhole-etcd-clients', target: { kind: 'leader' }, port: 2379 },
+  'drop-peer-packets': { kind: 'drop-peer-packets', target: { kind: 'one-follower' }, port: 2380, probability: 0.2 },
   'pause-container': { kind: 'pause-container', target: { kind: 'load-balancer' } },
   'stop-container': { kind: 'stop-container', target: { kind: 'node', select: { kind: 'one-follower' } } },
   'kill-container': { kind: 'kill-container', target: { kind: 'load-balancer' } },
@@ -35,7 +37,7 @@ describe('whyNotApplicable', () => {
     expect(Object.values(SPECS).map((s) => whyNotApplicable(s, docker))).toEqual(Object.values(SPECS).map(() => undefined));
   });
   it('applies the faults that only run commands on nodes with every access', () => {
-    for (const kind of ['kill-process', 'stop-static-pod', 'pause-process', 'network-partition'] as const) {
+    for (const kind of ['kill-process', 'stop-static-pod', 'pause-process', 'network-partition', 'blackhole-etcd-clients', 'drop-peer-packets'] as const) {
       expect(powerNeededBy(kind)).toEqual([]);
       expect(whyNotApplicable(SPECS[kind], agent)).toBeUndefined();
       expect(whyNotApplicable(SPECS[kind], ssh)).toBeUndefined();

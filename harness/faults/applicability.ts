@@ -22,6 +22,8 @@ export function powerNeededBy(kind: FaultKind): readonly PowerOperation[] {
     case 'stop-static-pod':
     case 'pause-process':
     case 'network-partition':
+    case 'blackhole-etcd-clients':
+    case 'drop-peer-packets':
       return [];
   }
 }

@@ -10,6 +10,11 @@ import {
   waitForNewPid, waitForNoProcess, waitForPidGone, waitForProcessState,
 } from '../cluster/node-processes.js';
 import { chainExists, chainRules, isolateFromPeers, removeChain } from '../cluster/node-iptables.js';
+import {
+  applyChaosRules, blackholeClientRules, blackholeRuleCount, chainRulesWithCounters, etcdClientPaths, packetLossRules, parseLossCounters, readEtcdServers,
+} from '../cluster/gray-iptables.js';
+import { pauseBriefly } from '../cluster/timed-pause.js';
+import { DROPPED_PACKETS_METRIC, PAUSED_MS_METRIC, SEEN_PACKETS_METRIC } from './fault-metrics.js';
 import { resolveSelector, type MembershipView } from '../targets/select.js';
 import { activeFault, waitUntil, type ActiveFault, type FaultBehaviour } from './active-fault.js';
 import { powerNeededBy, whyNotApplicable } from './applicability.js';
@@ -95,6 +100,9 @@ async function apply(
       };
     }
     case 'pause-process': {
+      if (spec.resumeAfterMs !== undefined) {
+        return applyTimedPause(ctx, spec.process, spec.resumeAfterMs, targets, journalHeal, issued);
+      }
       const before = new Map<ClusterNode, number>();
       for (const n of targets) {
         before.set(n, await onePid(n, spec.process));
@@ -157,11 +165,154 @@ async function apply(
         },
       };
     }
+    case 'blackhole-etcd-clients':
+    case 'drop-peer-packets':
+      return applyGrayRules(ctx, spec, targets, journalHeal, issued);
     case 'pause-container':
     case 'stop-container':
     case 'kill-container':
       return applyContainerFault(ctx, spec, targets, journalHeal, deadline, issued);
   }
+}
+
+/** Heal of every fault that lives in our chain: remove it, verify it is gone. */
+function chainBehaviour(targets: readonly ClusterNode[], proofAtHeal?: (n: ClusterNode) => Promise<string>): FaultBehaviour {
+  const atHeal: Record<string, string> = {};
+  return {
+    undo: async () => {
+      for (const n of targets) {
+        if (proofAtHeal !== undefined && atHeal[n.name] === undefined) {
+          // Read before removing: the counters go with the chain.
+          atHeal[n.name] = await proofAtHeal(n).catch((e: unknown) => `counters unreadable: ${(e as Error).message}`);
+        }
+        await removeChain(n);
+      }
+    },
+    verify: async () => {
+      const out: Record<string, string> = {};
+      for (const n of targets) {
+        if (await chainExists(n)) {
+          throw new Error(`iptables chain still present on ${n.name}`);
+        }
+        out[n.name] = atHeal[n.name] === undefined ? 'rules removed' : `${atHeal[n.name]}; rules removed`;
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * The gray network faults: a blackhole of etcd's client port between a member and its apiservers,
+ * random loss on the peer port. Whom the rules name is resolved now (the apiservers' --etcd-servers,
+ * the peers' addresses), and the rules are counted in our chain before the fault counts as in effect.
+ */
+async function applyGrayRules(
+  ctx: FaultContext,
+  spec: Extract<FaultSpec, { kind: 'blackhole-etcd-clients' | 'drop-peer-packets' }>,
+  targets: readonly ClusterNode[],
+  journalHeal: (steps: HealStep[]) => void,
+  issued: () => void,
+): Promise<Applied> {
+  const planes = ctx.cluster.controlPlaneNodes;
+  const ips: Record<string, string> = {};
+  for (const n of planes) {
+    ips[n.name] = await n.address();
+  }
+  const plans = new Map<ClusterNode, { rules: string; expected: number; what: string }>();
+  if (spec.kind === 'blackhole-etcd-clients') {
+    const servers = await readEtcdServers(planes);
+    for (const n of targets) {
+      const paths = etcdClientPaths(n.name, ips[n.name] ?? '', spec.port, servers, ips);
+      const expected = blackholeRuleCount(paths);
+      if (expected === 0) {
+        // A blackhole nobody is behind would be judged as if it had hit.
+        throw new Error(`refusing to inject: no apiserver reaches the etcd member on ${n.name} through tcp ${spec.port} (--etcd-servers: ${JSON.stringify(servers)})`);
+      }
+      const who = [...(paths.local.length > 0 ? [`its own apiserver (${paths.local.join(', ')}, over lo)`] : []), ...paths.remoteClients.map((c) => `${c.node}'s apiserver (${c.ip})`)];
+      plans.set(n, { rules: blackholeClientRules(paths, spec.port), expected, what: `DROP tcp ${spec.port} to/from ${who.join(', ')}` });
+    }
+  } else {
+    for (const n of targets) {
+      const peers = planes.filter((p) => p !== n).map((p) => ips[p.name] ?? '');
+      plans.set(n, {
+        rules: packetLossRules(peers, spec.port, spec.probability),
+        expected: peers.length * 4,
+        what: `random DROP of ${(spec.probability * 100).toFixed(0)} % of tcp ${spec.port} to/from ${planes.filter((p) => p !== n).map((p) => p.name).join(', ')} (statistic match)`,
+      });
+    }
+  }
+  journalHeal(targets.map((n): HealStep => ({ kind: 'remove-chain', node: n.name })));
+  issued();
+  await Promise.all([...plans].map(([n, p]) => applyChaosRules(n, p.rules)));
+  const evidence: Record<string, string> = {};
+  for (const [n, p] of plans) {
+    const rules = await chainRules(n);
+    if (rules.length !== p.expected) {
+      throw new Error(`${spec.kind} on ${n.name}: expected ${p.expected} rules in our chain, found ${rules.length}`);
+    }
+    evidence[n.name] = `${rules.length} rules: ${p.what}`;
+  }
+  const counters =
+    spec.kind === 'drop-peer-packets'
+      ? async (n: ClusterNode): Promise<string> => {
+          const c = parseLossCounters(await chainRulesWithCounters(n));
+          // The heal's proof the loss happened: packets seen and dropped, as the kernel counted them.
+          ctx.history.record({ kind: 'metric', atMs: ctx.clock.nowMs(), member: n.name, name: DROPPED_PACKETS_METRIC, value: c.droppedPackets });
+          ctx.history.record({ kind: 'metric', atMs: ctx.clock.nowMs(), member: n.name, name: SEEN_PACKETS_METRIC, value: c.seenPackets });
+          return `dropped ${c.droppedPackets} of ${c.seenPackets} packets (${c.seenPackets === 0 ? '?' : ((c.droppedPackets / c.seenPackets) * 100).toFixed(1)} %)`;
+        }
+      : undefined;
+  return { evidence, behaviour: chainBehaviour(targets, counters) };
+}
+
+
+/**
+ * A pause the node times itself: STOP, sleep, CONT in one shell (cluster/timed-pause.ts). In effect
+ * and over by the time this returns; the in-node duration goes into the history as a metric, so a
+ * check can tell whether the pause really stayed under the bound it was meant to stay under.
+ */
+async function applyTimedPause(
+  ctx: FaultContext,
+  process: string,
+  resumeAfterMs: number,
+  targets: readonly ClusterNode[],
+  journalHeal: (steps: HealStep[]) => void,
+  issued: () => void,
+): Promise<Applied> {
+  const before = new Map<ClusterNode, number>();
+  for (const n of targets) {
+    before.set(n, await onePid(n, process));
+  }
+  // Journaled like any pause: if the harness dies mid-sleep the node still resumes it, and the replay's CONT is harmless.
+  journalHeal(targets.map((n): HealStep => ({ kind: 'signal', node: n.name, process, signal: 'CONT' })));
+  issued();
+  const results = await Promise.all(targets.map(async (n) => [n, await pauseBriefly(n, process, resumeAfterMs)] as const));
+  const evidence: Record<string, string> = {};
+  for (const [n, r] of results) {
+    if (r.pid !== before.get(n)) {
+      throw new Error(`${process} on ${n.name} changed PID before the pause (${before.get(n)} -> ${r.pid})`);
+    }
+    ctx.history.record({ kind: 'metric', atMs: ctx.clock.nowMs(), member: n.name, name: PAUSED_MS_METRIC, value: r.pausedMs });
+    evidence[n.name] = `${process} pid ${r.pid} SIGSTOP, state T seen after ${r.stoppedAfterMs.toFixed(0)} ms, SIGCONT after ${r.pausedMs.toFixed(0)} ms (timed in the node)`;
+  }
+  return {
+    evidence,
+    behaviour: {
+      undo: async () => {
+        for (const n of targets) {
+          await signalProcess(n, process, 'CONT');
+        }
+      },
+      verify: async (dl) => {
+        const out: Record<string, string> = {};
+        for (const [n, pid] of before) {
+          await waitForProcessState(n, pid, 'T', dl, `${process} pid ${pid} runs again`, { not: true });
+          out[n.name] = `${process} pid ${pid} running (same process resumed)`;
+        }
+        return out;
+      },
+    },
+  };
 }
 
 /**

@@ -10,10 +10,27 @@ export type FaultSpec =
   | { readonly kind: 'kill-process'; readonly target: NodeSelector; readonly process: ControlPlaneComponent; readonly signal: 'SIGKILL' | 'SIGTERM' }
   /** Sustained: move the static pod's manifest out of the kubelet's folder; heal moves it back. */
   | { readonly kind: 'stop-static-pod'; readonly target: NodeSelector; readonly component: ControlPlaneComponent }
-  /** Sustained: SIGSTOP the process (a hang, not a crash); heal sends SIGCONT. */
-  | { readonly kind: 'pause-process'; readonly target: NodeSelector; readonly process: ControlPlaneComponent }
+  /**
+   * Sustained: SIGSTOP the process (a hang, not a crash); heal sends SIGCONT. With `resumeAfterMs`
+   * the node itself resumes it after that long (one shell: STOP, sleep, CONT), so a pause shorter
+   * than etcd's election timeout is not lengthened by the latency of two separate execs.
+   */
+  | { readonly kind: 'pause-process'; readonly target: NodeSelector; readonly process: ControlPlaneComponent; readonly resumeAfterMs?: number }
   /** Sustained: drop traffic between the isolated nodes and the other control planes on `ports`. */
   | { readonly kind: 'network-partition'; readonly isolate: NodeSelector; readonly ports: readonly number[] }
+  /**
+   * Sustained gray failure: DROP (never reject) traffic on the etcd client `port`, both directions,
+   * between the target member and the apiservers that use it, read from their --etcd-servers at
+   * injection: its own apiserver over loopback when that lists 127.0.0.1/localhost (stacked etcd),
+   * and every other control plane whose apiserver lists the member's address. The peer port is not
+   * touched: the member stays in the cluster and quorum holds. Heal removes our chain.
+   */
+  | { readonly kind: 'blackhole-etcd-clients'; readonly target: NodeSelector; readonly port: number }
+  /**
+   * Sustained: drop a random share (`probability`, iptables `statistic` match) of the target's TCP
+   * traffic on `port` to and from the other control planes, both directions. Heal removes our chain.
+   */
+  | { readonly kind: 'drop-peer-packets'; readonly target: NodeSelector; readonly port: number; readonly probability: number }
   /** Sustained: `docker pause` (cgroup freezer) a whole node or the load balancer; heal unpauses. */
   | { readonly kind: 'pause-container'; readonly target: ContainerTarget }
   /** Sustained: `docker stop` (the image's stop signal, then SIGKILL); heal starts it again. */
@@ -49,9 +66,13 @@ export function describeFault(spec: FaultSpec): string {
     case 'stop-static-pod':
       return `hold ${spec.component} down (manifest moved away) on ${describeSelector(spec.target)}`;
     case 'pause-process':
-      return `SIGSTOP ${spec.process} on ${describeSelector(spec.target)}`;
+      return `SIGSTOP ${spec.process} on ${describeSelector(spec.target)}${spec.resumeAfterMs === undefined ? '' : ` for ${spec.resumeAfterMs} ms`}`;
     case 'network-partition':
       return `partition ${describeSelector(spec.isolate)} from the other control planes (tcp ${spec.ports.join(',')})`;
+    case 'blackhole-etcd-clients':
+      return `blackhole tcp ${spec.port} between the etcd member on ${describeSelector(spec.target)} and the apiservers that use it (DROP both ways)`;
+    case 'drop-peer-packets':
+      return `drop ${Math.round(spec.probability * 100)} % of tcp ${spec.port} packets between ${describeSelector(spec.target)} and the other control planes`;
     case 'pause-container':
       return `docker pause ${describeContainerTarget(spec.target)}`;
     case 'stop-container':
