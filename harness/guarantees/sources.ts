@@ -67,3 +67,14 @@ export const KIND_CONFIGURATION = 'https://kind.sigs.k8s.io/docs/user/configurat
 export const KIND_ISSUE_NODE_IP_CHANGE = 'https://github.com/kubernetes-sigs/kind/issues/1689';
 /** kind's known issues page. */
 export const KIND_KNOWN_ISSUES = 'https://kind.sigs.k8s.io/docs/user/known-issues/';
+
+// ---- gray failures (issue 15) ---------------------------------------------------------------------
+
+/** The apiserver's etcd checks: one etcd request per half timeout, "etcd" in healthz/livez/readyz, "etcd-readiness" in readyz. */
+export const K8S_APISERVER_ETCD_HEALTH_SOURCE = 'https://github.com/kubernetes/kubernetes/blob/v1.34.10/staging/src/k8s.io/apiserver/pkg/storage/storagebackend/factory/etcd3.go';
+/** The apiserver's etcd client: keepaliveTime 30 s, keepaliveTimeout 10 s, dialTimeout 20 s (no flags); check timeouts 2 s by default. */
+export const K8S_APISERVER_ETCD_CLIENT_SOURCE = 'https://github.com/kubernetes/kubernetes/blob/v1.34.10/staging/src/k8s.io/apiserver/pkg/storage/storagebackend/config.go';
+/** etcd client v3.6: DialKeepAliveTime / DialKeepAliveTimeout become grpc keepalive.ClientParameters. */
+export const ETCD_CLIENT_KEEPALIVE_SOURCE = 'https://github.com/etcd-io/etcd/blob/v3.6.4/client/v3/client.go';
+/** grpc-go sets TCP_USER_TIMEOUT to the keepalive timeout when keepalive is on. */
+export const GRPC_TCP_USER_TIMEOUT_SOURCE = 'https://github.com/grpc/grpc-go/blob/v1.72.1/internal/transport/http2_client.go';
