@@ -21,6 +21,35 @@ export interface ClusterInfo {
   readonly etcdctlBinary: string;
   readonly kubeconfig: string;
   readonly createdAt: string;
+  /**
+   * The HA design the cluster was made from (a topology in topologies/); absent for a kind config
+   * (and in records written before layouts), which is kind's default: stacked etcd behind haproxy.
+   */
+  readonly layout?: ControlPlaneLayout;
+  /** Present when etcd is external: the member containers `cluster up` started before kind. */
+  readonly externalEtcd?: ExternalEtcdRecord;
+}
+
+/** What the handle needs to reach external etcd members (never the key material itself). */
+export interface ExternalEtcdRecord {
+  /** Docker network the members share with the nodes (kind's `kind`, with a fixed subnet). */
+  readonly network: string;
+  readonly image: string;
+  readonly members: readonly {
+    /** Container name = etcd member name = DNS name in its certificates. */
+    readonly name: string;
+    readonly ip: string;
+    readonly clientUrl: string;
+    readonly peerUrl: string;
+    readonly metricsUrl: string;
+    readonly dataVolume: string;
+  }[];
+  /** Every member's client URL, as each apiserver has them in --etcd-servers. */
+  readonly endpoints: readonly string[];
+  /** The harness's client certificate (0600 files on the host, under the cluster's cache dir). */
+  readonly client: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+  /** Root of the cluster's etcd PKI on the host (the CA key included): removed by `cluster down`. */
+  readonly pkiDir: string;
 }
 
 export interface ClusterHandle {
@@ -69,6 +98,6 @@ export async function openCluster(info: ClusterInfo): Promise<ClusterHandle> {
     controlPlaneNodes,
     workerNodes,
     loadBalancerNode: lb,
-    layout: kindDefaultLayout(info.topology, controlPlaneNodes.length, workerNodes.length),
+    layout: info.layout ?? kindDefaultLayout(info.topology, controlPlaneNodes.length, workerNodes.length),
   };
 }

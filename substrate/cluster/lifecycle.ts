@@ -2,7 +2,8 @@
  * One entry point for a named topology: up (create, or reuse when healthy, or recreate when broken),
  * down (and prove nothing of it is left), status.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { config } from '../../harness/config.js';
 import { type Topology, loadTopology, InvalidTopologyError } from '../../harness/cluster/topology.js';
 import { decideReuse, topologyDigest } from './reuse-decision.js';
@@ -19,6 +20,10 @@ import { cacheDir, repoRoot } from '../paths.js';
 import { type Progress, UserFacingError } from '../progress.js';
 import { versions } from '../versions.js';
 import { type ClusterState, clusterDir, kubeconfigPath, readClusterState, removeClusterState, writeClusterState } from './cluster-state.js';
+import type { ExternalEtcdRecord } from '../../harness/cluster/cluster-handle.js';
+import { etcdMemberCount } from '../../harness/cluster/layout.js';
+import { bringUpExternalEtcd, etcdMemberContainers, etcdMemberVolumes, externalEtcdProblems, removeExternalEtcd, type ExternalEtcdUp } from './external-etcd.js';
+import { renderKindConfig, unbuildableReason } from './kind-config.js';
 
 /** One cluster at a time: the suites share it, and two would not fit a 2-core machine. */
 export const CLUSTER_NAME = 'kube-ha-chaos';
@@ -47,10 +52,12 @@ function describeRoles(c: { controlPlanes: number; workers: number }): string {
 
 /** Is this cluster usable as it is? Every container running, every node Ready, the API answering via the LB. */
 export async function inspectClusterHealth(state: ClusterState | undefined): Promise<ClusterHealth> {
-  const containers = await kindContainers(CLUSTER_NAME);
-  if (containers.length === 0) {
-    return { exists: false, problems: ['no containers'], containers };
+  const nodeContainers = await kindContainers(CLUSTER_NAME);
+  if (nodeContainers.length === 0) {
+    return { exists: false, problems: ['no containers'], containers: nodeContainers };
   }
+  // External etcd members are listed too (role external-etcd), so `status` shows them.
+  const containers: LabeledContainer[] = [...nodeContainers, ...(await etcdMemberContainers(CLUSTER_NAME))];
   const problems: string[] = [];
   const dirty = dirtyReason(CLUSTER_NAME);
   if (dirty !== undefined) {
@@ -64,6 +71,9 @@ export async function inspectClusterHealth(state: ClusterState | undefined): Pro
   if (!state || !existsSync(state.kubeconfig)) {
     problems.push('its kubeconfig is missing');
     return { exists: true, problems, containers };
+  }
+  if (state.externalEtcd !== undefined) {
+    problems.push(...(await externalEtcdProblems(CLUSTER_NAME, state.externalEtcd)));
   }
   if (problems.length > 0) {
     return { exists: true, problems, containers };
@@ -119,9 +129,10 @@ async function waitUntilReady(ctx: KubectlContext, topology: Topology, progress:
     await kubectl(ctx, ['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=180s'], { timeoutMs: 190_000 });
   });
   // A node is Ready before its static pods are: the last control plane to join may still be
-  // starting etcd and its apiserver. Wait for all 4 per control plane, Ready.
+  // starting etcd and its apiserver. Wait for all of them, Ready: 4 per control plane when etcd is
+  // stacked on it, 3 when it is external (no etcd pod).
   await progress.timed('waiting for every control-plane static pod', async () => {
-    const want = topology.controlPlanes * 4;
+    const want = topology.controlPlanes * (topology.layout.etcd.mode === 'stacked' ? 4 : 3);
     const deadline = Date.now() + 180_000;
     for (;;) {
       const pods = await kubectlJson<{ items: { status: { conditions?: { type: string; status: string }[] } }[] }>(
@@ -155,9 +166,15 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
     topology = loadTopology(repoRoot(), topologyName);
   } catch (e) {
     if (e instanceof InvalidTopologyError) {
-      throw new UserFacingError(`${e.message}: fix the file or pick a topology in kind-configs/`);
+      throw new UserFacingError(`${e.message}: fix the file or pick a topology in kind-configs/ or topologies/`);
     }
     throw e;
+  }
+  if (topology.format === 'layout') {
+    const reason = unbuildableReason(topology.layout);
+    if (reason !== undefined) {
+      throw new UserFacingError(`topology ${topology.name} (${topology.file}): ${reason}`);
+    }
   }
   await ensureDockerEngine(progress);
   await assertEnoughDisk();
@@ -188,9 +205,46 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
   if (health.exists || (await getClusters(built.kindBinary)).includes(CLUSTER_NAME)) {
     await deleteCluster(built.kindBinary, CLUSTER_NAME, kubeconfigPath(CLUSTER_NAME));
   }
+  // Members of an earlier cluster (or of an attempt that failed half-way) never serve a new one.
+  const stale = await removeExternalEtcd(CLUSTER_NAME);
+  if (stale.length > 0) {
+    progress.step(`removed the earlier cluster's etcd members: ${stale.join(', ')}`);
+  }
 
   mkdirSync(clusterDir(CLUSTER_NAME), { recursive: true, mode: 0o700 });
-  const state: ClusterState = {
+  // A layout's kind config is generated; external etcd members are started (and healthy) first.
+  const kindConfigFile = topology.format === 'layout' ? join(clusterDir(CLUSTER_NAME), 'kind-config.yaml') : topology.file;
+  const startEtcd = async (): Promise<ExternalEtcdUp | undefined> => {
+    if (topology.layout.etcd.mode !== 'external') {
+      return undefined;
+    }
+    const members = etcdMemberCount(topology.layout);
+    const up = await progress.timed(`starting ${members} external etcd members`, () =>
+      bringUpExternalEtcd(
+        {
+          cluster: CLUSTER_NAME,
+          namePrefix: CLUSTER_NAME,
+          // kind puts every node on this network (providers/docker/network.go fixedNetworkName).
+          network: 'kind',
+          image: versions().images.etcd,
+          members,
+          pkiRoot: join(clusterDir(CLUSTER_NAME), 'etcd-pki'),
+          etcdctlBinary: built.etcdctlBinary,
+        },
+        progress,
+      ),
+    );
+    return up;
+  };
+  const prepareKindConfig = async (): Promise<ExternalEtcdRecord | undefined> => {
+    const up = await startEtcd();
+    if (topology.format === 'layout') {
+      writeFileSync(kindConfigFile, renderKindConfig(topology.layout, topology.file, up?.wiring), { mode: 0o600 });
+    }
+    return up?.record;
+  };
+  let externalEtcd = await prepareKindConfig();
+  const state0 = {
     name: CLUSTER_NAME,
     topology: topology.name,
     topologyFile: topology.file,
@@ -201,6 +255,7 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
     etcdctlBinary: built.etcdctlBinary,
     kubeconfig: kubeconfigPath(CLUSTER_NAME),
     createdAt: new Date().toISOString(),
+    ...(topology.format === 'layout' ? { layout: topology.layout } : {}),
   };
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -208,9 +263,9 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
         createCluster({
           kindBinary: built.kindBinary,
           name: CLUSTER_NAME,
-          configFile: topology.file,
+          configFile: kindConfigFile,
           image,
-          kubeconfig: state.kubeconfig,
+          kubeconfig: state0.kubeconfig,
           timeoutMs: 15 * 60_000,
           onOutput: (line) => progress.detail(`kind: ${line}`),
         }),
@@ -224,8 +279,13 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
       if ((await getClusters(built.kindBinary)).includes(CLUSTER_NAME)) {
         await deleteCluster(built.kindBinary, CLUSTER_NAME, kubeconfigPath(CLUSTER_NAME));
       }
+      // kubeadm init of the failed attempt wrote into the members: start from empty ones.
+      if (externalEtcd !== undefined) {
+        externalEtcd = await prepareKindConfig();
+      }
     }
   }
+  const state: ClusterState = { ...state0, ...(externalEtcd !== undefined ? { externalEtcd } : {}) };
   writeClusterState(state);
   clearDirty(CLUSTER_NAME);
   await waitUntilReady({ kubectlBinary: state.kubectlBinary, kubeconfig: state.kubeconfig }, topology, progress);
@@ -244,7 +304,11 @@ export async function clusterDown(progress: Progress): Promise<DownResult> {
   }
   const state = readClusterState(CLUSTER_NAME);
   const before = await kindContainers(CLUSTER_NAME);
-  if (before.length === 0 && !state) {
+  // External etcd members are found by our labels, not the record: an `up` that failed half-way
+  // may have started them without writing state.json.
+  const membersBefore = await etcdMemberContainers(CLUSTER_NAME);
+  const memberVolumesBefore = await etcdMemberVolumes(CLUSTER_NAME);
+  if (before.length === 0 && !state && membersBefore.length === 0 && memberVolumesBefore.length === 0 && !existsSync(clusterDir(CLUSTER_NAME))) {
     progress.step(`no cluster ${CLUSTER_NAME}: nothing to do`);
     return { deleted: false, leftovers: [] };
   }
@@ -255,6 +319,11 @@ export async function clusterDown(progress: Progress): Promise<DownResult> {
   } else if (before.length > 0) {
     // kind itself is gone (cache wiped): remove by label, with the anonymous volumes.
     await docker(['rm', '-f', '-v', ...before.map((c) => c.name)], { timeoutMs: 120_000 });
+  }
+  // Before the network: the members are attached to it.
+  const removedMembers = await removeExternalEtcd(CLUSTER_NAME);
+  if (removedMembers.length > 0) {
+    progress.step(`removed the external etcd members: ${removedMembers.join(', ')}`);
   }
   // kind leaves its shared "kind" network behind; it is ours when nothing else uses it.
   if ((await networkContainers('kind')).length === 0 && (await commandSucceeds(['docker', 'network', 'inspect', 'kind'], { timeoutMs: 10_000 }))) {
@@ -269,6 +338,18 @@ export async function clusterDown(progress: Progress): Promise<DownResult> {
     if (await commandSucceeds(['docker', 'volume', 'inspect', v], { timeoutMs: 10_000 })) {
       leftovers.push(`volume ${v}`);
     }
+  }
+  for (const c of await etcdMemberContainers(CLUSTER_NAME)) {
+    leftovers.push(`etcd member container ${c.name}`);
+  }
+  for (const v of new Set([...memberVolumesBefore, ...(await etcdMemberVolumes(CLUSTER_NAME))])) {
+    if (await commandSucceeds(['docker', 'volume', 'inspect', v], { timeoutMs: 10_000 })) {
+      leftovers.push(`volume ${v}`);
+    }
+  }
+  // The cluster dir holds the kubeconfig and, for external etcd, the PKI (CA key included).
+  if (existsSync(clusterDir(CLUSTER_NAME))) {
+    leftovers.push(`directory ${clusterDir(CLUSTER_NAME)}`);
   }
   if (await commandSucceeds(['docker', 'network', 'inspect', 'kind'], { timeoutMs: 10_000 })) {
     if ((await networkContainers('kind')).length === 0) {
