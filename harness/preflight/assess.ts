@@ -102,6 +102,53 @@ export function frontOf(facts: PreflightFacts): { front: ApiserverFront; descrip
   };
 }
 
+/** Pure: `args` minus the program, as a sorted flag list (order does not matter to pflag). */
+function flagSet(args: readonly string[]): string[] {
+  return args.slice(1).filter((a) => a.startsWith('-')).sort();
+}
+
+/**
+ * What the nodes themselves say against the API's mirror pods: a component whose mirror pod exists
+ * but whose process does not run (the API shows a stale mirror), a process whose flags differ from
+ * its mirror pod's (a manifest edited and not yet picked up: the bounds here use the mirror pod's,
+ * which may not be what runs), a node that could not be read.
+ */
+export function nodeReadFindings(facts: PreflightFacts): { baselineProblems: string[]; risks: Risk[] } {
+  const baselineProblems: string[] = [];
+  const risks: Risk[] = [];
+  for (const read of facts.nodeReads ?? []) {
+    if (read.error !== undefined) {
+      baselineProblems.push(`node ${read.node} could not be read through ${facts.nodeAccess} node access: ${read.error}`);
+      continue;
+    }
+    for (const pod of facts.controlPlanePods.filter((p) => p.node === read.node)) {
+      const procs = read.processes.filter((p) => p.component === pod.component);
+      const proc = procs[0];
+      if (proc === undefined) {
+        baselineProblems.push(`${pod.component} on ${read.node}: its mirror pod is listed but no ${pod.component} process runs on the node`);
+        continue;
+      }
+      const want = flagSet(pod.command);
+      const have = flagSet(proc.args);
+      const onlyPod = want.filter((f) => !have.includes(f));
+      const onlyProc = have.filter((f) => !want.includes(f));
+      if (onlyPod.length > 0 || onlyProc.length > 0) {
+        risks.push({
+          level: 'medium',
+          id: `${pod.component}-flags-differ`,
+          text: `${pod.component} on ${read.node} (pid ${proc.pid}) runs with flags that differ from its mirror pod (running only: ${onlyProc.join(' ') || 'none'}; mirror pod only: ${onlyPod.join(' ') || 'none'}): the manifest changed and the process did not restart, and the bounds above use the mirror pod's flags`,
+          source: 'https://kubernetes.io/docs/tasks/configure-pod-container/static-pod/',
+        });
+      }
+    }
+    const manifestComponents = read.manifests.map((m) => m.replace(/\.(ya?ml|json)$/, ''));
+    for (const c of manifestComponents.filter((m) => !facts.controlPlanePods.some((p) => p.node === read.node && p.component === m) && ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].includes(m))) {
+      risks.push({ level: 'info', id: `${c}-no-mirror-pod`, text: `${read.node} has a static pod manifest for ${c} but the API lists no mirror pod for it`, source: 'https://kubernetes.io/docs/tasks/configure-pod-container/static-pod/' });
+    }
+  }
+  return { baselineProblems, risks };
+}
+
 function etcdTimersOf(facts: PreflightFacts): Map<string, EtcdTimers> {
   const out = new Map<string, EtcdTimers>();
   for (const p of facts.controlPlanePods.filter((x) => x.component === 'etcd')) {
@@ -209,6 +256,9 @@ export function assessPreflight(facts: PreflightFacts): PreflightAssessment {
     const b = deriveLeaseBounds(leaseName, first.f);
     bounds.push({ target: `Lease ${leaseName} (${component})`, name: 'maxAbruptHandoverMs', valueMs: b.values.maxAbruptHandoverMs, derivation: b.derivation.maxAbruptHandoverMs });
   }
+  const nodeChecks = nodeReadFindings(facts);
+  baselineProblems.push(...nodeChecks.baselineProblems);
+  risks.push(...nodeChecks.risks);
   if (facts.apiserverAddresses.length < controlPlanes.length) {
     baselineProblems.push(`only ${facts.apiserverAddresses.length} of ${controlPlanes.length} apiservers are registered in default/kubernetes`);
   }

@@ -29,6 +29,38 @@ export interface EtcdMembersFact {
   readonly statuses: readonly { readonly memberId: string; readonly leaderId: string; readonly raftTerm: number }[];
 }
 
+/** A control-plane process as the node's process table shows it. */
+export interface RunningComponentFact {
+  readonly component: string;
+  readonly pid: number;
+  /** argv, the program as its base name (so it compares with the mirror pod's command). */
+  readonly args: readonly string[];
+}
+
+/** What was read on one control-plane node through the node access. */
+export interface NodeReadFact {
+  readonly node: string;
+  /** Files in /etc/kubernetes/manifests (the static pods kubelet runs). */
+  readonly manifests: readonly string[];
+  readonly processes: readonly RunningComponentFact[];
+  /** Why the node could not be read, when it could not. */
+  readonly error?: string;
+}
+
+/** What the preflight itself put on the cluster (only the agents of --nodes agent) and whether it is gone. */
+export interface ClusterChangesFact {
+  readonly created: readonly string[];
+  /** True when every created object was deleted and that was verified by reading it back. */
+  readonly removed: boolean;
+  readonly detail: string;
+  /** The agent image the pods ran. */
+  readonly image?: string;
+  /** An earlier run's leftover agents that were removed before starting. */
+  readonly removedLeftover?: string;
+}
+
+export type PreflightNodeAccess = 'none' | 'docker' | 'agent';
+
 export interface PreflightFacts {
   readonly context: string;
   /** The kubeconfig's server URL: the apiserver front as clients see it. */
@@ -43,7 +75,11 @@ export interface PreflightFacts {
   /** From the members themselves (needs node access); otherwise why it was not read. */
   readonly etcd: { readonly read: true; readonly view: EtcdMembersFact } | { readonly read: false; readonly why: string };
   /** How the nodes were reached, if at all ('none': API only). */
-  readonly nodeAccess: 'none' | 'docker';
+  readonly nodeAccess: PreflightNodeAccess;
+  /** Manifests and running processes of each control-plane node (empty without node access). */
+  readonly nodeReads?: readonly NodeReadFact[];
+  /** Objects the preflight created (agent pods) and their removal; absent when it created none. */
+  readonly clusterChanges?: ClusterChangesFact;
   /** When docker access is used: the load balancers it can see (kind's role label). */
   readonly loadBalancerHosts: readonly string[];
   readonly tookMs: number;

@@ -15,6 +15,26 @@ function etcdLine(f: PreflightFacts, a: PreflightAssessment): string {
   return `${where} (--etcd-servers ${a.etcdEndpoints.join(',') || 'not found'}); ${members}`;
 }
 
+/** Pure: the report's one line on what the preflight changed on the cluster. */
+export function changesLine(f: PreflightFacts): string {
+  const c = f.clusterChanges;
+  if (c === undefined || c.created.length === 0) {
+    return 'Read-only: nothing was changed.';
+  }
+  const leftover = c.removedLeftover === undefined ? '' : ` Before starting it removed the leftover agents of ${c.removedLeftover}.`;
+  return c.removed
+    ? `Read-only apart from its node agents: it created ${c.created.join(', ')}${c.image === undefined ? '' : ` (image ${c.image})`} and removed them again (${c.detail}).${leftover}`
+    : `Read-only apart from its node agents: it created ${c.created.join(', ')} and could NOT confirm their removal (${c.detail}).${leftover}`;
+}
+
+function nodeReadLines(f: PreflightFacts): string[][] {
+  return (f.nodeReads ?? []).map((r) => [
+    r.node,
+    r.error !== undefined ? `not read: ${r.error}` : r.manifests.join(', ') || 'none',
+    r.error !== undefined ? '' : r.processes.map((p) => `${p.component} (pid ${p.pid})`).join(', ') || 'none',
+  ]);
+}
+
 export function preflightVerdict(a: PreflightAssessment): 'ready' | 'not-ready' {
   return a.baselineProblems.length === 0 ? 'ready' : 'not-ready';
 }
@@ -23,7 +43,7 @@ export function renderPreflightMarkdown(f: PreflightFacts, a: PreflightAssessmen
   const lines: string[] = [];
   const verdict = preflightVerdict(a);
   lines.push(`# Preflight of ${f.context}`, '');
-  lines.push(`Read-only: nothing was changed. Took ${(f.tookMs / 1000).toFixed(1)} s; node access: ${f.nodeAccess}.`, '');
+  lines.push(`${changesLine(f)} Took ${(f.tookMs / 1000).toFixed(1)} s; node access: ${f.nodeAccess}.`, '');
   lines.push(`**Baseline: ${verdict === 'ready' ? 'healthy, a disruptive run may start' : 'NOT healthy, a disruptive run would refuse to start'}**`, '');
   for (const p of a.baselineProblems) {
     lines.push(`- ${escapeMarkdownCell(p)}`);
@@ -36,6 +56,13 @@ export function renderPreflightMarkdown(f: PreflightFacts, a: PreflightAssessmen
   lines.push(`| apiserver front | ${escapeMarkdownCell(a.frontDescription)}; ${f.apiserverAddresses.length} apiservers registered (${f.apiserverAddresses.join(', ')}) |`);
   for (const l of a.leases) {
     lines.push(`| Lease ${l.name} | held by ${l.holder ?? 'nobody'}${l.renewing ? ', renewing' : ', not seen renewing'} |`);
+  }
+  if ((f.nodeReads ?? []).length > 0) {
+    lines.push('', `## Read on the nodes (${f.nodeAccess})`, '');
+    lines.push('| node | static pod manifests | control-plane processes |', '|---|---|---|');
+    for (const [node, manifests, procs] of nodeReadLines(f)) {
+      lines.push(`| ${escapeMarkdownCell(node ?? '')} | ${escapeMarkdownCell(manifests ?? '')} | ${escapeMarkdownCell(procs ?? '')} |`);
+    }
   }
   lines.push('', '## Bounds the suites would apply (from the flags this cluster runs with)', '');
   lines.push('| target | bound | value | derivation |', '|---|---|---|---|');
@@ -67,7 +94,7 @@ th{background:#f4f4f4}.badge{display:inline-block;padding:2px 10px;border-radius
 .ready{background:#1b7f3b}.not-ready{background:#b00020}.small{color:#666;font-size:12px}
 </style></head><body>
 <h1>Preflight of ${e(f.context)} <span class="badge ${verdict}">${verdict === 'ready' ? 'BASELINE HEALTHY' : 'BASELINE NOT HEALTHY'}</span></h1>
-<p class="small">Read-only: nothing was changed. Server ${e(f.serverUrl)}; node access ${e(f.nodeAccess)}; took ${(f.tookMs / 1000).toFixed(1)} s.</p>
+<p class="small">${e(changesLine(f))} Server ${e(f.serverUrl)}; node access ${e(f.nodeAccess)}; took ${(f.tookMs / 1000).toFixed(1)} s.</p>
 ${a.baselineProblems.length > 0 ? `<ul>${a.baselineProblems.map((p) => `<li>${e(p)}</li>`).join('')}</ul>` : ''}
 <h2>Discovered topology</h2>
 <table><tr><th>what</th><th>found</th></tr>
@@ -79,6 +106,10 @@ ${rows([
   ...a.leases.map((l) => [`Lease ${l.name}`, `held by ${l.holder ?? 'nobody'}${l.renewing ? ', renewing' : ', not seen renewing'}`]),
 ])}
 </table>
+${(f.nodeReads ?? []).length > 0 ? `<h2>Read on the nodes (${e(f.nodeAccess)})</h2>
+<table><tr><th>node</th><th>static pod manifests</th><th>control-plane processes</th></tr>
+${rows(nodeReadLines(f))}
+</table>` : ''}
 <h2>Bounds the suites would apply</h2>
 <table><tr><th>target</th><th>bound</th><th>value</th><th>derivation</th></tr>
 ${rows(a.bounds.map((b) => [b.target, b.name, `${(b.valueMs / 1000).toFixed(2)} s`, b.derivation]))}

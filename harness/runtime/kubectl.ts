@@ -7,15 +7,18 @@ import { runCommand, type CommandResult } from './command.js';
 export interface KubectlContext {
   readonly kubectlBinary: string;
   readonly kubeconfig: string;
+  /** A context of the kubeconfig; its current-context when absent. */
+  readonly context?: string;
 }
 
 export function kubectl(
   ctx: KubectlContext,
   args: readonly string[],
-  opts: { timeoutMs: number; stdin?: string; okExitCodes?: readonly number[] },
+  opts: { timeoutMs: number; stdin?: string | Buffer; okExitCodes?: readonly number[] },
 ): Promise<CommandResult> {
   const requestTimeoutS = Math.max(1, Math.floor(opts.timeoutMs / 1000) - 1);
-  return runCommand([ctx.kubectlBinary, '--kubeconfig', ctx.kubeconfig, `--request-timeout=${requestTimeoutS}s`, ...args], opts);
+  const context = ctx.context === undefined ? [] : ['--context', ctx.context];
+  return runCommand([ctx.kubectlBinary, '--kubeconfig', ctx.kubeconfig, ...context, `--request-timeout=${requestTimeoutS}s`, ...args], opts);
 }
 
 export async function kubectlJson<T>(ctx: KubectlContext, args: readonly string[], timeoutMs: number): Promise<T> {

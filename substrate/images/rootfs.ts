@@ -84,7 +84,7 @@ async function installedPackages(rootfs: string): Promise<Map<string, string>> {
 }
 
 /** Files of `roots` and their dependencies, plus the /etc/alternatives links that point at them. */
-async function closureFileList(rootfs: string, roots: readonly string[]): Promise<string[]> {
+export async function closureFileList(rootfs: string, roots: readonly string[]): Promise<string[]> {
   const installed = await installedPackages(rootfs);
   const pkgs = packageClosure(roots, (p) => parseDepends(installed.get(p) ?? '', (n) => installed.has(n)));
   const r = await runCommand(['dpkg-query', `--admindir=${join(rootfs, 'var/lib/dpkg')}`, '-L', ...pkgs], { timeoutMs: 60_000 });
@@ -147,7 +147,8 @@ async function closureFileList(rootfs: string, roots: readonly string[]): Promis
   return [...files].sort().map((f) => `.${f}`);
 }
 
-async function tarList(rootfs: string, list: readonly string[], out: string): Promise<void> {
+/** A tarball of exactly the files `list` names (relative to `rootfs`, no recursion). */
+export async function tarList(rootfs: string, list: readonly string[], out: string): Promise<void> {
   const listFile = `${out}.list`;
   writeFileSync(listFile, `${list.join('\n')}\n`);
   await runCommand(['tar', '-C', rootfs, '--numeric-owner', '--no-recursion', '-cf', out, '-T', listFile], { timeoutMs: 10 * 60_000 });
