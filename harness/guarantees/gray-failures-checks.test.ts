@@ -324,13 +324,14 @@ describe('gray-failures.paused-leader-replaced-without-stale-writes', () => {
 
 // ---- 4. packet loss -------------------------------------------------------------------------------
 
-function lossHistory(o: { elections?: boolean; dropped?: number; stallOnA?: boolean } = {}): History {
+function lossHistory(o: { elections?: boolean; dropped?: number; stallOnA?: boolean; degradedC?: boolean } = {}): History {
   const F = 5_000;
   const heal = 20_000;
   const b = new Builder(26_000).phases(F);
   b.ops('etcd-write', 'put', A, 100, (t) => (o.stallOnA && t >= 10_000 && t < 13_000 ? 'unknown' : 'ok'), { deadlineMs: 250 });
   b.ops('etcd-write', 'put', B, 100, (t) => (t >= F && t < heal && t % 700 === 0 ? 'unknown' : 'ok'), { deadlineMs: 250 });
-  b.ops('etcd-write', 'put', C, 100, () => 'ok');
+  // Degraded, not stalled: every 4th write through C misses its deadline during the fault (the 2026-12-07 run: 83 %).
+  b.ops('etcd-write', 'put', C, 100, (t) => (o.degradedC && t >= F && t < heal && t % 400 === 0 ? 'unknown' : 'ok'), { deadlineMs: 250 });
   b.polls((m, t) => (o.elections && t >= 12_000 ? { leader: ID[C] as string, term: 3 } : { leader: ID[A] as string, term: 2 }));
   b.fault('loss', B, F, F + 30, heal, heal + 1_500, 'drop 20 % of tcp 2380');
   b.metric(B, DROPPED_PACKETS_METRIC, heal + 10, o.dropped ?? 1_234);
@@ -356,6 +357,19 @@ describe('gray-failures.peer-packet-loss-keeps-leader', () => {
     const v = judge('gray-failures.peer-packet-loss-keeps-leader', lossHistory({ stallOnA: true }));
     expect(v.status, v.reason).toBe('fail');
     expect(v.reason).toContain(A);
+  });
+
+  it('reports writes that kept flowing but missed their deadline too often as a finding with each member\'s baseline, not a pass', () => {
+    const v = judge('gray-failures.peer-packet-loss-keeps-leader', lossHistory({ degradedC: true }));
+    expect(v.status, v.reason).toBe('finding');
+    expect(v.reason).toContain(C);
+    expect(v.measured[`timeAvailability.${C}`]).toBeLessThan(0.98);
+    expect(v.measured[`baselineTimeAvailability.${C}`]).toBe(1);
+  });
+
+  it('an election still fails when writes were also degraded', () => {
+    const v = judge('gray-failures.peer-packet-loss-keeps-leader', lossHistory({ degradedC: true, elections: true }));
+    expect(v.status, v.reason).toBe('fail');
   });
 
   it('is inconclusive when the loss rules dropped nothing (the fault cannot be shown to have hit)', () => {
