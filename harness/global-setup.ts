@@ -18,7 +18,7 @@ import { consoleProgress } from '../substrate/progress.js';
 import { openCluster, type ClusterInfo } from './cluster/cluster-handle.js';
 import { type ClusterBaseline, captureBaseline, compareBaselines } from './cluster/baseline.js';
 import { markDirty } from './cluster/dirty.js';
-import { openEtcdAccess } from './cluster/etcd-access.js';
+import { openClusterEtcdAccess } from './cluster/etcd-access.js';
 import { waitForHealthy } from './cluster/health.js';
 import { loadTopology } from './cluster/topology.js';
 import { config } from './config.js';
@@ -52,7 +52,7 @@ async function healAndVerify(info: ClusterInfo, log: (m: string) => void): Promi
     log(`healed leftover: ${action}`);
   }
   const cluster = await openCluster(info);
-  using etcd = await openEtcdAccess(cluster.controlPlanes);
+  using etcd = await openClusterEtcdAccess(cluster);
   const health = await waitForHealthy(cluster, etcd, 120_000);
   if (!health.healthy) {
     markDirty(info.name, `not at baseline before the run: ${health.problems.join('; ')}`);
@@ -124,9 +124,9 @@ async function healOrphanedFaults(clusterName: string): Promise<string[]> {
   }, { timeoutMs: 10 * 60_000, onWait: (h) => console.log(`\nwaiting for pid ${h.pid} (${h.purpose}) to finish healing before the end-of-run check`) });
 }
 
-async function withEtcd<T>(info: ClusterInfo, work: (cluster: Awaited<ReturnType<typeof openCluster>>, etcd: Awaited<ReturnType<typeof openEtcdAccess>>) => Promise<T>): Promise<T> {
+async function withEtcd<T>(info: ClusterInfo, work: (cluster: Awaited<ReturnType<typeof openCluster>>, etcd: Awaited<ReturnType<typeof openClusterEtcdAccess>>) => Promise<T>): Promise<T> {
   const cluster = await openCluster(info);
-  using etcd = await openEtcdAccess(cluster.controlPlanes);
+  using etcd = await openClusterEtcdAccess(cluster);
   return await work(cluster, etcd);
 }
 

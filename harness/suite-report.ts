@@ -17,6 +17,7 @@ import type { RunJson } from './reporting/run-json.js';
 import type { RunInfo } from './run-info.js';
 import type { SuiteDescription } from './suite-session.js';
 import type { Topology } from './cluster/topology.js';
+import { etcdMemberCount } from './cluster/layout.js';
 
 export interface SuiteOutcome {
   readonly suite: string;
@@ -92,7 +93,7 @@ async function writeOneSuiteReport(run: RunInfo, topology: Topology, runDir: str
     startedAtIso: run.startedAtIso,
     finishedAtIso: new Date().toISOString(),
     versions: description.versions,
-    topology: { name: topology.name, controlPlanes: topology.controlPlanes, workers: topology.workers, etcdMembers: topology.controlPlanes, etcdTopology: 'stacked' },
+    topology: { name: topology.name, controlPlanes: topology.controlPlanes, workers: topology.workers, etcdMembers: etcdMemberCount(topology.layout), etcdTopology: topology.layout.etcd.mode },
     flags: description.flags,
     guarantees: description.guarantees,
     verdicts,

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCaseFiles } from './case-files.js';
 import { openCluster, type ClusterHandle, type ClusterInfo } from './cluster/cluster-handle.js';
-import { openEtcdAccess, type EtcdAccess } from './cluster/etcd-access.js';
+import { openClusterEtcdAccess, type EtcdAccess } from './cluster/etcd-access.js';
 import type { Verdict } from './checks/verdict.js';
 import { createFaultContext } from './faults/fault-context.js';
 import type { FaultContext } from './faults/context.js';
@@ -61,7 +61,7 @@ export async function openSuiteSession(suite: string, run: RunInfo, info: Cluste
     console.warn(`[${suite}] could not raise the harness's CPU priority (${priority.error}): on a saturated host its timers may fire late; each case's cost note shows by how much`);
   }
   const cluster = await openCluster(info);
-  const etcd = await openEtcdAccess(cluster.controlPlanes);
+  const etcd = await openClusterEtcdAccess(cluster);
   const clock = sharedRunClock(BigInt(run.clockOriginNs), run.startedAtIso);
   const dir = suiteDir(run, suite);
   mkdirSync(join(dir, 'cases'), { recursive: true });

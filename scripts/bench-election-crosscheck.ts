@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCluster, type ClusterInfo } from '../harness/cluster/cluster-handle.js';
-import { openEtcdAccess } from '../harness/cluster/etcd-access.js';
+import { openClusterEtcdAccess } from '../harness/cluster/etcd-access.js';
 import { config } from '../harness/config.js';
 import { timeToFirstSuccess } from '../harness/checks/availability.js';
 import { createFaultContext } from '../harness/faults/fault-context.js';
@@ -29,7 +29,7 @@ import { flagValue } from './cli-args.js';
 const trials = Number(flagValue('trials', '3'));
 const info = JSON.parse(readFileSync(join(config.cacheDir, 'clusters/kube-ha-chaos/state.json'), 'utf8')) as ClusterInfo;
 const cluster = await openCluster(info);
-using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
+using etcd = await openClusterEtcdAccess(cluster);
 const originNs = process.hrtime.bigint();
 const clock = sharedRunClock(originNs, new Date().toISOString());
 const history = new History();

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCluster, type ClusterInfo } from '../harness/cluster/cluster-handle.js';
-import { openEtcdAccess } from '../harness/cluster/etcd-access.js';
+import { openClusterEtcdAccess } from '../harness/cluster/etcd-access.js';
 import { config } from '../harness/config.js';
 import { createFaultContext } from '../harness/faults/fault-context.js';
 import { injectFault } from '../harness/faults/inject.js';
@@ -16,7 +16,7 @@ import { seededRandom } from '../harness/random.js';
 
 const info = JSON.parse(readFileSync(join(config.cacheDir, 'clusters/kube-ha-chaos/state.json'), 'utf8')) as ClusterInfo;
 const cluster = await openCluster(info);
-using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
+using etcd = await openClusterEtcdAccess(cluster);
 const clock = startRunClock();
 const history = new History();
 const ctx = createFaultContext({ runId: 'fault-smoke', cluster, etcd, clock, history, random: seededRandom(7) });

@@ -17,7 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCluster, type ClusterInfo } from '../harness/cluster/cluster-handle.js';
-import { openEtcdAccess } from '../harness/cluster/etcd-access.js';
+import { openClusterEtcdAccess } from '../harness/cluster/etcd-access.js';
 import { checkClusterHealth, waitForHealthy } from '../harness/cluster/health.js';
 import { otherHealer } from '../harness/faults/heal-lock.js';
 import { FaultJournal } from '../harness/faults/journal.js';
@@ -73,7 +73,7 @@ async function independentCheck(info: ClusterInfo): Promise<string[]> {
     problems.push(`pid ${healer.pid} still holds the heal lock (${healer.purpose})`);
   }
   const cluster = await openCluster(info);
-  using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
+  using etcd = await openClusterEtcdAccess(cluster);
   const health = await checkClusterHealth(cluster, etcd);
   problems.push(...health.problems);
   return problems;
@@ -157,7 +157,7 @@ async function main(): Promise<number> {
   }
   {
     const cluster = await openCluster(info);
-    using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
+    using etcd = await openClusterEtcdAccess(cluster);
     const h = await waitForHealthy(cluster, etcd, 120_000);
     if (!h.healthy) {
       console.error(`error: the cluster is not at its baseline (${h.problems.join('; ')}): run \`npm run heal\` first`);

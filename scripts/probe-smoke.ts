@@ -21,7 +21,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { durability } from '../harness/checks/durability.js';
 import { openCluster, type ClusterInfo } from '../harness/cluster/cluster-handle.js';
-import { openEtcdAccess } from '../harness/cluster/etcd-access.js';
+import { openClusterEtcdAccess } from '../harness/cluster/etcd-access.js';
 import { apiWriteProbe, RUN_LABEL, runLabelValue } from '../harness/probes/api-write-probe.js';
 import { startRunClock } from '../harness/probes/clock.js';
 import { etcdLeaderPoller } from '../harness/probes/etcd-leader-poller.js';
@@ -119,7 +119,7 @@ async function main(): Promise<number> {
   const selected = new Set(flagValue('probes', 'write,read,poller,watch,api,direct,metrics').split(','));
   const info = await waitForCluster(clusterName);
   const cluster = await openCluster(info);
-  using access = await openEtcdAccess(cluster.controlPlaneNodes);
+  using access = await openClusterEtcdAccess(cluster);
   const creds = loadKubeconfig(info.kubeconfig);
   const runId = `smoke-${Date.now().toString(36)}`;
   const prefix = probeKeyPrefix(runId);

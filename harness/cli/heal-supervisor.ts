@@ -24,7 +24,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openCluster, type ClusterInfo } from '../cluster/cluster-handle.js';
 import { markDirty } from '../cluster/dirty.js';
-import { openEtcdAccess } from '../cluster/etcd-access.js';
+import { openClusterEtcdAccess } from '../cluster/etcd-access.js';
 import { waitForHealthy } from '../cluster/health.js';
 import { config } from '../config.js';
 import { healAll } from '../faults/heal-all.js';
@@ -127,7 +127,7 @@ async function heal(faults: readonly JournalEntry[], detectedAtMs: number): Prom
       return false;
     }
     const handle = await openCluster(info);
-    using etcd = await openEtcdAccess(handle.controlPlaneNodes);
+    using etcd = await openClusterEtcdAccess(handle);
     const health = await waitForHealthy(handle, etcd, VERIFY_TIMEOUT_MS);
     const end = performance.now();
     const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

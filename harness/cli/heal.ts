@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCluster, type ClusterInfo } from '../cluster/cluster-handle.js';
 import { clearDirty, dirtyReason, markDirty } from '../cluster/dirty.js';
-import { openEtcdAccess } from '../cluster/etcd-access.js';
+import { openClusterEtcdAccess } from '../cluster/etcd-access.js';
 import { waitForHealthy } from '../cluster/health.js';
 import { config } from '../config.js';
 import { healAll } from '../faults/heal-all.js';
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   });
   console.log(actions.length === 0 ? 'nothing to heal' : actions.map((a) => `healed: ${a}`).join('\n'));
   const cluster = await openCluster(info);
-  using etcd = await openEtcdAccess(cluster.controlPlaneNodes);
+  using etcd = await openClusterEtcdAccess(cluster);
   const health = await waitForHealthy(cluster, etcd, 120_000);
   if (!health.healthy) {
     markDirty(CLUSTER, `npm run heal could not restore the baseline: ${health.problems.join('; ')}`);

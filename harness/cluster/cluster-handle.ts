@@ -74,6 +74,18 @@ export interface ClusterHandle {
    * branching on the topology's name. A kind cluster is stacked etcd behind kind's haproxy.
    */
   readonly layout: ControlPlaneLayout;
+  /**
+   * etcd member names (= the machines each runs on): the control-plane nodes when etcd is stacked
+   * (kubeadm names a member after its node), the member containers when it is external.
+   */
+  readonly etcdMembers: readonly string[];
+  /** The machines the etcd members run on, in the same order as etcdMembers. */
+  readonly etcdMemberNodes: readonly ClusterNode[];
+}
+
+/** Pure: which machines run the etcd members, from the layout (never from the topology's name). */
+export function etcdMemberNodesOf(layout: ControlPlaneLayout, nodes: readonly ClusterNode[]): ClusterNode[] {
+  return nodes.filter((n) => hasRole(n, layout.etcd.mode === 'stacked' ? 'control-plane' : 'etcd'));
 }
 
 export async function openCluster(info: ClusterInfo): Promise<ClusterHandle> {
@@ -86,6 +98,8 @@ export async function openCluster(info: ClusterInfo): Promise<ClusterHandle> {
   }
   const controlPlaneNodes = withRole('control-plane');
   const workerNodes = withRole('worker');
+  const layout = info.layout ?? kindDefaultLayout(info.topology, controlPlaneNodes.length, workerNodes.length);
+  const etcdMemberNodes = etcdMemberNodesOf(layout, nodes);
   return {
     info,
     kubectl: { kubectlBinary: info.kubectlBinary, kubeconfig: info.kubeconfig },
@@ -98,6 +112,8 @@ export async function openCluster(info: ClusterInfo): Promise<ClusterHandle> {
     controlPlaneNodes,
     workerNodes,
     loadBalancerNode: lb,
-    layout: info.layout ?? kindDefaultLayout(info.topology, controlPlaneNodes.length, workerNodes.length),
+    layout,
+    etcdMembers: etcdMemberNodes.map((n) => n.name),
+    etcdMemberNodes,
   };
 }

@@ -1,10 +1,14 @@
 /**
- * Host-side access to the cluster's etcd members: client certificates fetched from a control-plane
- * node (kubeadm's etcd healthcheck client, signed by the etcd CA; kubeadm's etcd has no auth, so it
- * may read and write), endpoints at each member's node IP.
+ * Host-side access to the cluster's etcd members, by layout:
+ * - stacked: client certificates fetched from a control-plane node (kubeadm's etcd healthcheck
+ *   client, signed by the etcd CA; kubeadm's etcd has no auth, so it may read and write), endpoints at
+ *   each member's node IP;
+ * - external: straight to each member's client URL (the host reaches the Docker network's
+ *   addresses) with the harness's own client certificate, which `cluster up` made and recorded.
  */
 import { kindControlPlanesNamed } from '../nodes/kind-node-access.js';
 import type { ClusterNode } from '../nodes/node-access.js';
+import type { ClusterHandle, ExternalEtcdRecord } from './cluster-handle.js';
 import { createSecretDir, type SecretDir } from './secrets.js';
 
 export interface EtcdTls {
@@ -15,8 +19,32 @@ export interface EtcdTls {
 
 export interface EtcdAccess extends Disposable {
   readonly tls: EtcdTls;
-  /** node name -> https://<node ip>:2379 */
+  /** member name -> client URL (stacked: node name -> https://<node ip>:2379) */
   readonly endpoints: ReadonlyMap<string, string>;
+}
+
+/** Pure: the access to external members, from what `cluster up` recorded (nothing to remove on dispose). */
+export function externalEtcdAccess(record: ExternalEtcdRecord): EtcdAccess {
+  if (record.members.length === 0) {
+    throw new Error('the cluster record lists no external etcd members');
+  }
+  return {
+    tls: { cacert: record.client.caFile, cert: record.client.certFile, key: record.client.keyFile },
+    endpoints: new Map(record.members.map((m) => [m.name, m.clientUrl])),
+    [Symbol.dispose]: () => undefined,
+  };
+}
+
+/** etcd access for the cluster's layout (see the header): what suites, heals and checks open. */
+export async function openClusterEtcdAccess(cluster: Pick<ClusterHandle, 'layout' | 'info' | 'controlPlaneNodes'>): Promise<EtcdAccess> {
+  if (cluster.layout.etcd.mode === 'external') {
+    const record = cluster.info.externalEtcd;
+    if (record === undefined) {
+      throw new Error(`cluster ${cluster.info.name} has external etcd in its layout but no record of its members (state.json written by an older cluster up): recreate it with npm run cluster -- up`);
+    }
+    return externalEtcdAccess(record);
+  }
+  return openEtcdAccess(cluster.controlPlaneNodes);
 }
 
 const PKI = '/etc/kubernetes/pki/etcd';

@@ -8,7 +8,9 @@ import type { EtcdAccess } from './etcd-access.js';
 import { readEtcdView } from './etcd-status.js';
 import { etcdMemberCount } from './layout.js';
 import { readBackendStates } from './haproxy-stats.js';
-import { CONTROL_PLANE_COMPONENTS, readNodeFacts } from './node-processes.js';
+import { chainExists, CHAOS_CHAIN } from './node-iptables.js';
+import { controlPlaneComponentsFor, readNodeFacts } from './node-processes.js';
+import { hasRole } from '../nodes/node-access.js';
 
 export interface HealthReport {
   readonly healthy: boolean;
@@ -61,6 +63,7 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       }
     });
   }
+  const components = controlPlaneComponentsFor(cluster.layout.etcd);
   stage('control-plane processes', async () => {
     const first = opts.startWith?.nodes ?? [];
     const ordered = [...cluster.controlPlaneNodes].sort((a, b) => Number(first.includes(b.name)) - Number(first.includes(a.name)));
@@ -70,7 +73,7 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       }
       const node = host.name;
       const facts = await readNodeFacts(host);
-      for (const p of CONTROL_PLANE_COMPONENTS) {
+      for (const p of components) {
         const n = facts.pids[p]?.length ?? 0;
         if (n !== 1) {
           problems.push(`${node}: ${n} ${p} processes`);
@@ -87,6 +90,21 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       }
     }
   });
+  const externalMembers = cluster.etcdMemberNodes.filter((n) => hasRole(n, 'etcd'));
+  if (externalMembers.length > 0) {
+    // External members: their container's state is the machines stage's; here, no rule of ours is
+    // left in their network namespace (a partition's chain), read from the host.
+    stage('etcd member hosts', async () => {
+      for (const m of externalMembers) {
+        if (opts.stopAtFirstProblem === true && problems.length > 0) {
+          break;
+        }
+        if (await chainExists(m)) {
+          problems.push(`${m.name}: iptables chain ${CHAOS_CHAIN} is present`);
+        }
+      }
+    });
+  }
   stage('load balancer backends', async () => {
     const states = await readBackendStates(await cluster.loadBalancerNode.address());
     for (const s of states) {
@@ -127,7 +145,7 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
     const pods = await kubectlJson<{ items: { metadata: { name: string }; status: { containerStatuses?: { ready: boolean }[] } }[] }>(
       cluster.kubectl, ['get', 'pods', '-n', 'kube-system', '-l', 'tier=control-plane'], 10_000,
     );
-    const expected = cluster.controlPlanes.length * CONTROL_PLANE_COMPONENTS.length;
+    const expected = cluster.controlPlanes.length * components.length;
     if (pods.items.length !== expected) {
       problems.push(`${pods.items.length} control-plane static pods, expected ${expected}`);
     }

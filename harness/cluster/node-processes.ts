@@ -4,10 +4,16 @@
  * through the node access (ClusterNode.run), whichever way it reaches the node.
  */
 import type { ClusterNode } from '../nodes/node-access.js';
+import type { EtcdPlacement } from './layout.js';
 
 /** The control-plane programs kubeadm runs as static pods. */
 export type ControlPlaneComponent = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler';
 export const CONTROL_PLANE_COMPONENTS: readonly ControlPlaneComponent[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+
+/** The static pods kubeadm runs on every control plane: etcd too only when it is stacked there. */
+export function controlPlaneComponentsFor(etcd: EtcdPlacement): readonly ControlPlaneComponent[] {
+  return etcd.mode === 'stacked' ? CONTROL_PLANE_COMPONENTS : CONTROL_PLANE_COMPONENTS.filter((c) => c !== 'etcd');
+}
 
 export const MANIFEST_DIR = '/etc/kubernetes/manifests';
 /** Where a held-down static pod's manifest waits: outside the kubelet's manifest folder. */

@@ -5,7 +5,9 @@
  * which an SSH login or an agent pod on the node does not have (it cannot freeze its own host).
  * Pure, so the rule is tested on the capabilities each access declares.
  */
+import type { ControlPlaneLayout } from '../cluster/layout.js';
 import { missingPowerOperations, type NodeProvider, type PowerOperation } from '../nodes/node-access.js';
+import { faultHitsEtcd } from './fault-view.js';
 import { describeFault, type FaultKind, type FaultSpec } from './spec.js';
 
 /** The whole-machine operations applying and healing a fault of `kind` needs. */
@@ -28,9 +30,65 @@ export function powerNeededBy(kind: FaultKind): readonly PowerOperation[] {
   }
 }
 
-/** Undefined when `spec` applies with `access`; otherwise the reason, as a report or an error says it. */
-export function whyNotApplicable(spec: FaultSpec, access: Pick<NodeProvider, 'kind' | 'description' | 'capabilities' | 'power'>): string | undefined {
-  const missing = missingPowerOperations(access, powerNeededBy(spec.kind));
+/**
+ * Is the fault's target an etcd member that is a machine of its own (external etcd), whose process is
+ * that machine's PID 1? Then "the etcd process" is reached through the power operations (docker kill
+ * --signal, stop/start, pause/unpause), not through a command in the machine: its image has no
+ * userland (no shell, no pkill).
+ */
+export function hitsExternalMemberProcess(spec: FaultSpec, layout: Pick<ControlPlaneLayout, 'etcd'> | undefined): boolean {
+  return layout?.etcd.mode === 'external' && faultHitsEtcd(spec) && (spec.kind === 'kill-process' || spec.kind === 'stop-static-pod' || spec.kind === 'pause-process');
+}
+
+/** The whole-machine operations `spec` needs on this layout (an external member's process is its machine's PID 1). */
+export function powerNeededFor(spec: FaultSpec, layout: Pick<ControlPlaneLayout, 'etcd'> | undefined): readonly PowerOperation[] {
+  if (hitsExternalMemberProcess(spec, layout)) {
+    switch (spec.kind) {
+      case 'kill-process':
+        // The signal goes to PID 1 (signalInit); the heal starts it when the restart policy did not.
+        return ['start'];
+      case 'stop-static-pod':
+        return ['stop', 'start'];
+      case 'pause-process':
+        return ['pause', 'resume'];
+      default:
+        break;
+    }
+  }
+  return powerNeededBy(spec.kind);
+}
+
+/**
+ * Why `spec` cannot hit its target on this layout whatever the access, or undefined. Pure. These
+ * faults were written for etcd on the control-plane nodes and are not yet ported to external members.
+ */
+export function whyNotApplicableOnLayout(spec: FaultSpec, layout: Pick<ControlPlaneLayout, 'etcd'> | undefined): string | undefined {
+  if (layout?.etcd.mode !== 'external') {
+    return undefined;
+  }
+  switch (spec.kind) {
+    case 'pause-process':
+      return spec.process === 'etcd' && spec.resumeAfterMs !== undefined
+        ? `${describeFault(spec)} is not applicable with external etcd: the pause is timed by a shell inside the member's machine (STOP, sleep, CONT), and an external member's image has no shell; an untimed pause (docker pause of the member) applies`
+        : undefined;
+    case 'blackhole-etcd-clients':
+    case 'drop-peer-packets':
+      return `${describeFault(spec)} is not applicable with external etcd yet: its rules are planned for a member on a control-plane node (its own apiserver over loopback, its peers at the other control planes), not for a member host of its own`;
+    default:
+      return undefined;
+  }
+}
+
+/** Undefined when `spec` applies with `access` (on `layout`); otherwise the reason, as a report or an error says it. */
+export function whyNotApplicable(spec: FaultSpec, access: Pick<NodeProvider, 'kind' | 'description' | 'capabilities' | 'power'>, layout?: Pick<ControlPlaneLayout, 'etcd'>): string | undefined {
+  const onLayout = whyNotApplicableOnLayout(spec, layout);
+  if (onLayout !== undefined) {
+    return onLayout;
+  }
+  if (hitsExternalMemberProcess(spec, layout) && spec.kind === 'kill-process' && access.power?.signalInit === undefined) {
+    return `${describeFault(spec)} is not applicable with ${access.kind} node access (${access.description}) on external etcd: the member's etcd is its machine's PID 1, and this access cannot signal it`;
+  }
+  const missing = missingPowerOperations(access, powerNeededFor(spec, layout));
   if (missing.length === 0) {
     return undefined;
   }

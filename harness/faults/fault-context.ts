@@ -32,6 +32,8 @@ export async function liveMembership(cluster: ClusterHandle, etcd: EtcdAccess): 
     members: view.members.map((m) => m.name),
     leader: leaderId === undefined ? undefined : view.members.find((m) => m.id === leaderId)?.name,
     leaseHolders: holders,
+    // External etcd: the members are not the control planes; faults on the other components select over these.
+    ...(cluster.layout.etcd.mode === 'external' ? { controlPlanes: cluster.controlPlanes } : {}),
   };
 }
 

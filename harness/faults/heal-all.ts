@@ -5,7 +5,7 @@
  * stopped machines of the cluster run again (when the node access can see and change that).
  */
 import { HELD_MANIFEST_DIR, MANIFEST_DIR, fileExists, moveFile, readNodeFacts, signalProcess } from '../cluster/node-processes.js';
-import { removeChain } from '../cluster/node-iptables.js';
+import { chainExists, removeChain } from '../cluster/node-iptables.js';
 import { nodeAccessForCluster } from '../nodes/kind-node-access.js';
 import { findNode, hasRole, requirePower, type ClusterNode, type NodeProvider } from '../nodes/node-access.js';
 import type { FaultJournal } from './journal.js';
@@ -88,6 +88,16 @@ export async function healAll(cluster: string, journal: FaultJournal, access: No
         await signalProcess(n, p, 'CONT');
       }
       actions.push(`${n.name}: SIGCONT to stopped control-plane processes ${facts.stoppedPids.join(', ')}`);
+    }
+  }
+  // External etcd members (no userland: their netns is reached from the host): our chain goes.
+  for (const { node: n, power: state } of listed.filter((l) => hasRole(l.node, 'etcd'))) {
+    if (state !== undefined && state.status !== 'running') {
+      continue; // no network namespace to look into; the power sweep above started it if it could
+    }
+    if (await chainExists(n)) {
+      await removeChain(n);
+      actions.push(`${n.name}: removed iptables chain KUBE-HA-CHAOS`);
     }
   }
   journal.compact();

@@ -4,7 +4,7 @@
  * the rules are in place. The history gets `fault-injected` with when it was issued and confirmed.
  */
 import { randomBytes } from 'node:crypto';
-import { requirePower, type ClusterNode, type NodeProvider, type PowerState } from '../nodes/node-access.js';
+import { hasRole, requirePower, type ClusterNode, type NodeProvider, type PowerState } from '../nodes/node-access.js';
 import {
   HELD_MANIFEST_DIR, MANIFEST_DIR, fileExists, moveFile, pidsOf, signalProcess,
   waitForNewPid, waitForNoProcess, waitForPidGone, waitForProcessState,
@@ -17,7 +17,8 @@ import { pauseBriefly } from '../cluster/timed-pause.js';
 import { DROPPED_PACKETS_METRIC, PAUSED_MS_METRIC, SEEN_PACKETS_METRIC } from './fault-metrics.js';
 import { resolveSelector, type MembershipView } from '../targets/select.js';
 import { activeFault, waitUntil, type ActiveFault, type FaultBehaviour } from './active-fault.js';
-import { powerNeededBy, whyNotApplicable } from './applicability.js';
+import { hitsExternalMemberProcess, powerNeededBy, powerNeededFor, whyNotApplicable } from './applicability.js';
+import { viewForFault } from './fault-view.js';
 import type { FaultContext } from './context.js';
 import { describeFault, type FaultRecord, type FaultSpec, type HealStep } from './spec.js';
 
@@ -57,6 +58,9 @@ async function apply(
   issued: () => void,
 ): Promise<Applied> {
   const deadline = performance.now() + CONFIRM_TIMEOUT_MS;
+  if (hitsExternalMemberProcess(spec, ctx.cluster.layout) && (spec.kind === 'kill-process' || spec.kind === 'stop-static-pod' || spec.kind === 'pause-process')) {
+    return applyMemberProcessFault(ctx, spec, targets, journalHeal, deadline, issued);
+  }
   switch (spec.kind) {
     case 'kill-process': {
       const before = new Map<ClusterNode, number>();
@@ -131,7 +135,8 @@ async function apply(
       };
     }
     case 'network-partition': {
-      const peers = ctx.cluster.controlPlaneNodes.filter((n) => !targets.includes(n));
+      // Its etcd peers: the other control planes when etcd is stacked, the other member hosts when external.
+      const peers = ctx.cluster.etcdMemberNodes.filter((n) => !targets.includes(n));
       const peerIps = await Promise.all(peers.map((p) => p.address()));
       journalHeal(targets.map((n): HealStep => ({ kind: 'remove-chain', node: n.name })));
       issued();
@@ -393,6 +398,121 @@ async function applyContainerFault(
   };
 }
 
+/** How long a killed member's restart policy gets to bring it back before the heal starts it itself. */
+const RESTART_POLICY_GRACE_MS = 5_000;
+
+/**
+ * A fault on the etcd process of an external member, whose machine runs nothing else (etcd is its
+ * PID 1, the image has no shell): "kill etcd" signals PID 1 (docker kill --signal), "hold it down" is
+ * the member's own stop (docker stop) with a journaled start, "pause it" freezes it (docker pause)
+ * with a journaled unpause. Proven by the access's view: PID 1 and its start time before and after.
+ */
+async function applyMemberProcessFault(
+  ctx: FaultContext,
+  spec: Extract<FaultSpec, { kind: 'kill-process' | 'stop-static-pod' | 'pause-process' }>,
+  targets: readonly ClusterNode[],
+  journalHeal: (steps: HealStep[]) => void,
+  deadline: number,
+  issued: () => void,
+): Promise<Applied> {
+  const access = ctx.cluster.nodeAccess;
+  const power = requirePower(access, powerNeededFor(spec, ctx.cluster.layout), describeFault(spec));
+  const before = new Map<ClusterNode, PowerState>();
+  for (const n of targets) {
+    const st = await power.state(n);
+    if (st.status !== 'running') {
+      throw new Error(`refusing to inject: etcd member ${n.name} is ${st.detail}, not running`);
+    }
+    before.set(n, st);
+  }
+  journalHeal(targets.map((n): HealStep => (spec.kind === 'pause-process' ? { kind: 'resume-host', node: n.name } : { kind: 'start-host', node: n.name })));
+  const evidence: Record<string, string> = {};
+  issued();
+  if (spec.kind === 'kill-process') {
+    const signalInit = power.signalInit;
+    if (signalInit === undefined) {
+      throw new Error(`refusing to inject: ${access.kind} node access cannot signal PID 1 of ${targets.map((t) => t.name).join(', ')}`);
+    }
+    const signal = spec.signal === 'SIGKILL' ? 'KILL' : 'TERM';
+    await Promise.all(targets.map((n) => signalInit.call(power, n, signal)));
+    // In effect once the old PID 1 is gone: stopped, or already restarted by the restart policy.
+    await Promise.all(targets.map((n) => {
+      const b = before.get(n) as PowerState;
+      return waitUntil(async () => {
+        const now = await power.state(n);
+        return now.status !== 'running' || now.startedAt !== b.startedAt;
+      }, deadline, `etcd (PID 1 of ${n.name}) exits after ${spec.signal}`, 20);
+    }));
+  } else if (spec.kind === 'stop-static-pod') {
+    await Promise.all(targets.map((n) => power.stop(n)));
+    await Promise.all(targets.map((n) => waitUntil(async () => (await power.state(n)).status === 'stopped', deadline, `${n.name} has stopped`)));
+  } else {
+    await Promise.all(targets.map((n) => power.pause(n)));
+    await Promise.all(targets.map((n) => waitUntil(async () => (await power.state(n)).status === 'paused', deadline, `${n.name} is paused`)));
+  }
+  for (const n of targets) {
+    const b = before.get(n) as PowerState;
+    const now = await power.state(n);
+    const what = spec.kind === 'kill-process' ? `${spec.signal} to PID 1` : spec.kind === 'stop-static-pod' ? `stopped (${power.unit} stop: SIGTERM, then SIGKILL after the grace)` : `paused (${power.pauseMechanism})`;
+    evidence[n.name] = `etcd pid ${b.pid} (PID 1 of ${power.unit} ${b.id.slice(0, 12)}, started ${b.startedAt}) ${what}; now ${now.detail}, restarts ${b.restartCount} -> ${now.restartCount}`;
+  }
+  const startedBy: Record<string, string> = {};
+  return {
+    evidence,
+    behaviour: {
+      undo: async () => {
+        for (const n of targets) {
+          if (spec.kind === 'pause-process') {
+            if ((await power.state(n)).status === 'paused') {
+              await power.resume(n);
+            }
+            continue;
+          }
+          if (spec.kind === 'kill-process' && startedBy[n.name] === undefined) {
+            // The member's restart policy (unless-stopped) may bring it back by itself: give it a moment, and say who did.
+            const b = before.get(n) as PowerState;
+            const graceEnd = performance.now() + RESTART_POLICY_GRACE_MS;
+            await waitUntil(async () => {
+              const now = await power.state(n);
+              return (now.status === 'running' && now.startedAt !== b.startedAt) || performance.now() > graceEnd;
+            }, graceEnd + 1_000, `${n.name} restarted by its restart policy`, 100).catch(() => undefined);
+          }
+          const st = await power.state(n);
+          if (st.status === 'stopped') {
+            await power.start(n);
+            startedBy[n.name] ??= 'started by the heal (docker start)';
+          } else {
+            startedBy[n.name] ??= spec.kind === 'kill-process' ? `restarted by its restart policy (restarts ${(before.get(n) as PowerState).restartCount} -> ${st.restartCount})` : `found ${st.detail}`;
+          }
+        }
+      },
+      verify: async (dl) => {
+        const out: Record<string, string> = {};
+        for (const n of targets) {
+          const b = before.get(n) as PowerState;
+          await waitUntil(async () => (await power.state(n)).status === 'running', dl, `${n.name} runs again`);
+          const now = await power.state(n);
+          if (now.address !== b.address) {
+            throw new Error(`${n.name} came back with IP ${now.address}, not ${b.address}: its certificates and every --etcd-servers name the old address`);
+          }
+          if (spec.kind === 'pause-process') {
+            if (now.pid !== b.pid) {
+              throw new Error(`${n.name} was to resume the same etcd, but PID 1 changed ${b.pid} -> ${now.pid}`);
+            }
+            out[n.name] = `unpaused, same etcd pid ${now.pid}`;
+          } else {
+            if (now.startedAt === b.startedAt) {
+              throw new Error(`${n.name}: etcd still runs from ${b.startedAt} (pid ${b.pid}): the fault did not hit`);
+            }
+            out[n.name] = `etcd runs again: pid ${b.pid} -> ${now.pid}, started ${b.startedAt} -> ${now.startedAt}, ${startedBy[n.name] ?? 'running'}, same IP ${now.address}`;
+          }
+        }
+        return out;
+      },
+    },
+  };
+}
+
 /** Undo of every whole-machine fault, idempotent: a paused machine resumes, a stopped one starts. */
 async function resumeOrStart(access: NodeProvider, targets: readonly ClusterNode[]): Promise<void> {
   for (const c of targets) {
@@ -409,19 +529,19 @@ async function resumeOrStart(access: NodeProvider, targets: readonly ClusterNode
 function resolveTargets(ctx: FaultContext, spec: FaultSpec, view: MembershipView): string[] {
   switch (spec.kind) {
     case 'network-partition':
-      return resolveSelector(spec.isolate, view, ctx.random);
+      return resolveSelector(spec.isolate, viewForFault(spec, view), ctx.random);
     case 'pause-container':
     case 'stop-container':
     case 'kill-container':
-      return spec.target.kind === 'load-balancer' ? [ctx.cluster.loadBalancer] : resolveSelector(spec.target.select, view, ctx.random);
+      return spec.target.kind === 'load-balancer' ? [ctx.cluster.loadBalancer] : resolveSelector(spec.target.select, viewForFault(spec, view), ctx.random);
     default:
-      return resolveSelector(spec.target, view, ctx.random);
+      return resolveSelector(spec.target, viewForFault(spec, view), ctx.random);
   }
 }
 
 /** Inject a fault; the returned ActiveFault must be healed (use `await using`). */
 export async function injectFault(ctx: FaultContext, spec: FaultSpec): Promise<ActiveFault> {
-  const notApplicable = whyNotApplicable(spec, ctx.cluster.nodeAccess);
+  const notApplicable = whyNotApplicable(spec, ctx.cluster.nodeAccess, ctx.cluster.layout);
   if (notApplicable !== undefined) {
     throw new Error(`refusing to inject: ${notApplicable}`);
   }
@@ -450,8 +570,15 @@ export async function injectFault(ctx: FaultContext, spec: FaultSpec): Promise<A
     ctx.history.record({ kind: 'fault-injected', atMs: ctx.clock.nowMs(), issuedAtMs, faultId: id, summary: `${summary} (failed to apply)`, targets });
     const partial = activeFault(ctx, { id, spec, targets, issuedAtMs, injectedAtMs: ctx.clock.nowMs(), evidence: {} }, summary, {
       undo: async () => {
-        if (spec.kind === 'pause-container' || spec.kind === 'stop-container' || spec.kind === 'kill-container') {
+        if (spec.kind === 'pause-container' || spec.kind === 'stop-container' || spec.kind === 'kill-container' || hitsExternalMemberProcess(spec, ctx.cluster.layout)) {
           await resumeOrStart(ctx.cluster.nodeAccess, targetNodes);
+          return;
+        }
+        if (targetNodes.some((n) => hasRole(n, 'etcd'))) {
+          // External members: only our chain can be there (no process to signal, no manifest to move).
+          for (const n of targetNodes) {
+            await removeChain(n);
+          }
           return;
         }
         for (const n of targetNodes) {

@@ -6,8 +6,9 @@
  * cluster today is a kind cluster this harness created; issue 11's targets (a kubeconfig context plus
  * ssh or agent access) will be chosen here, from what the target says, and nowhere else.
  */
-import { dockerNode, dockerNodeAccess } from '../runtime/docker-nodes.js';
-import { kindContainers } from '../runtime/docker.js';
+import { ETCD_CLUSTER_LABEL, ETCD_ROLE, ETCD_ROLE_LABEL } from '../../substrate/cluster/etcd-members.js';
+import { dockerNode, dockerNodeAccess, type DockerInventoryEntry } from '../runtime/docker-nodes.js';
+import { kindContainers, labelledContainers } from '../runtime/docker.js';
 import type { ClusterNode, NodeProvider, NodeRole } from './node-access.js';
 
 /** Pure: kind's `io.x-k8s.kind.role` label value as roles (kind v0.31 knows these three). */
@@ -26,10 +27,28 @@ export function rolesOfKindLabel(label: string): NodeRole[] {
   }
 }
 
+/**
+ * Pure: the containers of a kind cluster as machines: kind's own (by kind's labels) and the external
+ * etcd members `cluster up` started beside them (by ours: role `external-etcd`, listed with NodeRole
+ * `etcd`). A member's image has no userland, so its commands run from the host in its netns.
+ */
+export function kindInventory(
+  kind: readonly { name: string; state: string; role: string }[],
+  members: readonly { name: string; state: string; role: string }[],
+): DockerInventoryEntry[] {
+  return [
+    ...kind.map((c) => ({ name: c.name, roles: rolesOfKindLabel(c.role), state: c.state })),
+    ...members.filter((c) => c.role === ETCD_ROLE).map((c) => ({ name: c.name, roles: ['etcd'] as NodeRole[], state: c.state, commands: 'host-netns' as const })),
+  ];
+}
+
 export function kindNodeAccess(cluster: string): NodeProvider {
   return dockerNodeAccess({
     description: `docker containers of kind cluster ${cluster}`,
-    inventory: async () => (await kindContainers(cluster)).map((c) => ({ name: c.name, roles: rolesOfKindLabel(c.role), state: c.state })),
+    inventory: async () => {
+      const [kind, members] = await Promise.all([kindContainers(cluster), labelledContainers([`${ETCD_CLUSTER_LABEL}=${cluster}`, `${ETCD_ROLE_LABEL}=${ETCD_ROLE}`], ETCD_ROLE_LABEL)]);
+      return kindInventory(kind, members);
+    },
   });
 }
 

@@ -86,6 +86,11 @@ export interface NodePower {
   start(node: ClusterNode): Promise<void>;
   /** SIGKILL to the whole machine, no shutdown. */
   kill(node: ClusterNode): Promise<void>;
+  /**
+   * A signal to the machine's init process only: for a single-process machine (an external etcd
+   * member runs etcd as its PID 1) this is "signal the process". Optional: not every access can.
+   */
+  signalInit?(node: ClusterNode, signal: 'KILL' | 'TERM'): Promise<void>;
 }
 
 export type NodeAccessKind = 'docker' | 'ssh' | 'agent';

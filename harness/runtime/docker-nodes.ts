@@ -8,7 +8,7 @@
  * knows Docker, not kind's labels.
  */
 import type { ClusterNode, ListedNode, NodePower, NodeProvider, NodeRole, PowerState, PowerStatus, RunOptions } from '../nodes/node-access.js';
-import type { CommandResult } from './command.js';
+import { runCommand, type CommandResult } from './command.js';
 import { docker, execInContainer, inspectContainer } from './docker.js';
 
 /** Pure: Docker's container state word on the provider-neutral scale. */
@@ -52,6 +52,45 @@ export function dockerNode(name: string, roles: readonly NodeRole[]): ClusterNod
   return new DockerNode(name, roles);
 }
 
+/**
+ * A container with no userland of its own: an external etcd member, whose image holds only
+ * /usr/local/bin/etcd, etcdctl and etcdutl (no shell, no iptables, no pgrep), so `docker exec` has
+ * nothing to run. Its commands run on THIS host inside the container's network namespace
+ * (`nsenter -t <pid> -n`): the host's iptables and ip see and change the member's own interfaces and
+ * rules, nothing else. Its process is its PID 1, reached through the power operations (docker kill
+ * --signal, pause, stop, start), never through a command in it.
+ */
+const NETNS_PROGRAMS = new Set(['iptables', 'iptables-restore', 'iptables-save', 'ip', 'ss']);
+
+class HostNetnsDockerNode implements ClusterNode {
+  constructor(
+    readonly name: string,
+    readonly roles: readonly NodeRole[],
+  ) {}
+
+  async address(): Promise<string> {
+    return (await inspectContainer(this.name)).ipv4;
+  }
+
+  async run(argv: readonly string[], opts: RunOptions): Promise<CommandResult> {
+    // Only programs whose whole effect is the network namespace: anything else (pkill, a shell, a
+    // file path) would act on the HOST's processes and files, never on the member's.
+    if (!NETNS_PROGRAMS.has(argv[0] ?? '')) {
+      throw new Error(`${this.name} has no userland: only ${[...NETNS_PROGRAMS].join(', ')} run in its network namespace (from the host), not ${argv[0] ?? 'an empty command'}; its process is reached through the power operations`);
+    }
+    const s = await inspectContainer(this.name);
+    if (s.status !== 'running' || !(s.pid > 0)) {
+      throw new Error(`${this.name} is ${s.status || 'gone'}: no network namespace to run ${argv[0] ?? 'a command'} in`);
+    }
+    return runCommand(['nsenter', '-t', String(s.pid), '-n', '--', ...argv], opts);
+  }
+}
+
+/** A container without a userland (an external etcd member), as a node whose commands run in its netns from the host. No I/O. */
+export function dockerNetnsNode(name: string, roles: readonly NodeRole[]): ClusterNode {
+  return new HostNetnsDockerNode(name, roles);
+}
+
 /** docker pause / unpause / stop / start / kill, with the timeouts the faults have always used. */
 export const dockerPower: NodePower = {
   unit: 'container',
@@ -78,6 +117,9 @@ export const dockerPower: NodePower = {
   async kill(node) {
     await docker(['kill', node.name], { timeoutMs: 30_000 });
   },
+  async signalInit(node, signal) {
+    await docker(['kill', '--signal', signal, node.name], { timeoutMs: 30_000 });
+  },
 };
 
 /** A container of the cluster as the inventory lists it: its name, roles and Docker state word. */
@@ -85,6 +127,8 @@ export interface DockerInventoryEntry {
   readonly name: string;
   readonly roles: readonly NodeRole[];
   readonly state: string;
+  /** Where its commands run: in the container (docker exec, default) or, without a userland, in its netns from the host. */
+  readonly commands?: 'in-container' | 'host-netns';
 }
 
 /** A provider over containers; `inventory` says which containers are the cluster (kind: by label). */
@@ -96,7 +140,7 @@ export function dockerNodeAccess(o: { readonly description: string; readonly inv
     power: dockerPower,
     async listNodes(): Promise<ListedNode[]> {
       return (await o.inventory())
-        .map((c) => ({ node: dockerNode(c.name, c.roles), power: { status: dockerPowerStatus(c.state), detail: c.state } }))
+        .map((c) => ({ node: c.commands === 'host-netns' ? dockerNetnsNode(c.name, c.roles) : dockerNode(c.name, c.roles), power: { status: dockerPowerStatus(c.state), detail: c.state } }))
         .sort((a, b) => a.node.name.localeCompare(b.node.name));
     },
   };

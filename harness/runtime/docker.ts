@@ -105,6 +105,38 @@ export async function kindContainers(cluster: string): Promise<LabeledContainer[
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** All containers (any state) carrying every `label=value` of `labels`, with the value of `roleLabel`. */
+export async function labelledContainers(labels: readonly string[], roleLabel: string): Promise<LabeledContainer[]> {
+  const r = await docker(
+    ['ps', '-a', ...labels.flatMap((l) => ['--filter', `label=${l}`]), '--format', `{{.Names}}\t{{.State}}\t{{.Label "${roleLabel}"}}`],
+    { timeoutMs: SHORT },
+  );
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [name, state, role] = l.split('\t');
+      return { name: name ?? '', state: state ?? '', role: role ?? '' };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The container's command line as Docker runs it (entrypoint + cmd) and its environment. */
+export async function containerCommand(name: string): Promise<{ argv: string[]; env: Record<string, string> }> {
+  const r = await docker(['inspect', '--type', 'container', '--format', '{{json .Config.Entrypoint}}\n{{json .Config.Cmd}}\n{{json .Config.Env}}', name], { timeoutMs: SHORT });
+  // JSON never holds a raw newline, so one per field separates them.
+  const [ep, cmd, envText] = r.stdout.trim().split('\n');
+  const list = (t: string | undefined): string[] => (t === undefined || t === 'null' ? [] : (JSON.parse(t) as string[]));
+  const env: Record<string, string> = {};
+  for (const kv of list(envText)) {
+    const i = kv.indexOf('=');
+    if (i > 0) {
+      env[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+  }
+  return { argv: [...list(ep), ...list(cmd)], env };
+}
+
 /** Anonymous volumes still attached to (or left by) containers of a cluster, by name filter. */
 export async function danglingVolumes(): Promise<string[]> {
   const r = await docker(['volume', 'ls', '-q', '--filter', 'dangling=true'], { timeoutMs: SHORT });

@@ -12,6 +12,7 @@ import { verdict } from '../checks/verdict.js';
 import type { ControlPlaneFlags, DerivedControlPlaneThresholds } from '../guarantees/control-plane-thresholds.js';
 import { electionByLease } from '../guarantees/leader-election-config.js';
 import { describeFault, type FaultSpec } from '../faults/spec.js';
+import { viewForFault } from '../faults/fault-view.js';
 import type { Phase } from '../scenario.js';
 import { unresolvableReason, type LeaseConfiguration, type MembershipView, type NodeSelector, type Unresolvable } from '../targets/select.js';
 import { leaseTerm, WINDOW_MARGIN_MS } from './observation-windows.js';
@@ -61,7 +62,7 @@ function unmetWithLeases(phases: readonly Phase[], view: MembershipView, leases:
       continue;
     }
     const sel = selectorOf(p.spec);
-    const why = sel === undefined ? undefined : unresolvableReason(sel, view, leases);
+    const why = sel === undefined ? undefined : unresolvableReason(sel, viewForFault(p.spec, view), leases);
     if (why !== undefined) {
       return { ...why, spec: p.spec };
     }

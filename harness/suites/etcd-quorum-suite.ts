@@ -4,7 +4,8 @@
  * probe settings the thresholds assume, and the profile timings.
  */
 import { versions } from '../../substrate/versions.js';
-import type { ClusterInfo } from '../cluster/cluster-handle.js';
+import type { ClusterHandle, ClusterInfo } from '../cluster/cluster-handle.js';
+import { containerCommand } from '../runtime/docker.js';
 import type { ClusterNode } from '../nodes/node-access.js';
 import { readStaticPodCommand } from '../cluster/static-pod-flags.js';
 import { buildEtcdQuorumCatalogue, type Catalogue } from '../guarantees/catalogue.js';
@@ -64,9 +65,33 @@ export async function readEtcdTimers(controlPlanes: readonly ClusterNode[]): Pro
   return { timers, flagValues };
 }
 
+/** Pure: the flags a report shows of one member's command line. */
+function shownFlags(values: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([k]) => /heartbeat|election|snapshot|quota|initial-cluster$|name|listen-client/.test(k)));
+}
+
+/**
+ * Each member's raft timers, wherever it runs: from its static pod manifest when stacked, from its
+ * container's command line (what Docker runs) when external.
+ */
+export async function readClusterEtcdTimers(cluster: Pick<ClusterHandle, 'layout' | 'controlPlaneNodes' | 'etcdMemberNodes'>): Promise<{ timers: Record<string, EtcdTimers>; flagValues: Record<string, Record<string, string>> }> {
+  if (cluster.layout.etcd.mode === 'stacked') {
+    return readEtcdTimers(cluster.controlPlaneNodes);
+  }
+  const timers: Record<string, EtcdTimers> = {};
+  const flagValues: Record<string, Record<string, string>> = {};
+  for (const node of cluster.etcdMemberNodes) {
+    const cmd = await containerCommand(node.name);
+    const flags = parseEtcdFlags(cmd.argv, cmd.env);
+    timers[node.name] = flags.timers;
+    flagValues[node.name] = shownFlags(flags.values);
+  }
+  return { timers, flagValues };
+}
+
 export async function openEtcdQuorumSuite(run: RunInfo, info: ClusterInfo): Promise<EtcdQuorumSuite> {
   const session = await openSuiteSession('etcd-quorum', run, info);
-  const { timers, flagValues } = await readEtcdTimers(session.cluster.controlPlaneNodes);
+  const { timers, flagValues } = await readClusterEtcdTimers(session.cluster);
   const catalogue = buildEtcdQuorumCatalogue({ timersByMember: timers, probes: ETCD_QUORUM_PROBES });
   session.describe({
     suite: 'etcd-quorum',

@@ -19,8 +19,14 @@ export type NodeSelector =
   | { readonly kind: 'lease-holder'; readonly lease: string };
 
 export interface MembershipView {
-  /** Control-plane node names (etcd member names under kubeadm). */
+  /** etcd member names: the control-plane nodes under kubeadm's stacked etcd, the member hosts when external. */
   readonly members: readonly string[];
+  /**
+   * Present only when the etcd members are not the control-plane nodes (external etcd): the
+   * control-plane node names, which faults on the other components and on whole nodes select over
+   * (faults/fault-view.ts). Absent (stacked), every fault selects over the members, as always.
+   */
+  readonly controlPlanes?: readonly string[];
   /** The node whose etcd member leads, when there is a leader. */
   readonly leader: string | undefined;
   /** Lease name -> node of its current holder (resolved only when a selector needs it). */
