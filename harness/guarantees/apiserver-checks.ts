@@ -176,6 +176,65 @@ export const checkOnlyFaultedApiserverDown: ControlPlaneCheck = (history, g, ctx
     },
   ]);
 
+/**
+ * External etcd: an etcd member lost (killed, held down) takes no apiserver with it. Every apiserver
+ * lists every member in --etcd-servers, so its client moves to the others: through the whole fault
+ * window (issue to verified heal) every apiserver keeps answering /readyz and requests through the
+ * LB keep succeeding. Judged per fault, on the worst apiserver and on the LB path.
+ */
+export const checkEtcdMemberLossKeepsApiservers: ControlPlaneCheck = (history, g, ctx) =>
+  runStages(g.id, [
+    () => rateStage(history, g, [...apiRates(history, ctx), directRate(ctx)]),
+    () => {
+      const req = requireFaults(history, g);
+      if (!req.ok) {
+        return req.verdict;
+      }
+      const min = threshold(g, 'minOtherApiserversSuccessRatio');
+      const minAttempts = threshold(g, 'minAttemptsInWindow');
+      const limits = { minOtherApiserversSuccessRatio: min, minAttemptsInWindow: minAttempts };
+      const servers = apiserversOf(history, ctx);
+      const measured: Record<string, number> = { apiservers: servers.length };
+      let worst = 1;
+      let worstNode = '';
+      let worstLb = 1;
+      let longestLbOutageMs = 0;
+      let apiserverFailures = 0;
+      for (const f of req.faults) {
+        const w = outerWindow(f, history);
+        for (const n of servers) {
+          const ops = history.operations({ probe: ctx.names.apiserverReadyz, target: n });
+          const st = availabilityStats(ops, w);
+          if (st.total < minAttempts) {
+            return verdict(g.id, 'inconclusive', `only ${st.total} /readyz probes of ${n} during fault ${f.faultId} (need ${minAttempts})`, measured, limits);
+          }
+          apiserverFailures += st.failCount + st.unknownCount;
+          if ((st.successRatio ?? 0) < worst) {
+            worst = st.successRatio ?? 0;
+            worstNode = n;
+          }
+          measured[`readyzRatio.${n}.${f.faultId}`] = st.successRatio ?? 0;
+        }
+        const lbOps = throughLb(history, ctx);
+        const lb = availabilityStats(lbOps, w);
+        if (lb.total < minAttempts) {
+          return verdict(g.id, 'inconclusive', `only ${lb.total} requests through the LB during fault ${f.faultId} (need ${minAttempts})`, measured, limits);
+        }
+        worstLb = Math.min(worstLb, lb.successRatio ?? 0);
+        longestLbOutageMs = Math.max(longestLbOutageMs, longestOutage(lbOps, w)?.durationMs ?? 0);
+        measured[`throughLbRatio.${f.faultId}`] = lb.successRatio ?? 0;
+      }
+      Object.assign(measured, { minApiserverReadyzRatio: worst, throughLbMinRatio: worstLb, longestLbOutageMs, apiserverFailedProbes: apiserverFailures });
+      if (worst < min) {
+        return verdict(g.id, 'fail', `${worstNode} answered only ${pct(worst)} of /readyz probes while an etcd member was down: losing a member took an apiserver with it`, measured, limits);
+      }
+      if (worstLb < min) {
+        return verdict(g.id, 'fail', `requests through the LB succeeded only ${pct(worstLb)} while an etcd member was down (longest outage ${ms(longestLbOutageMs)})`, measured, limits);
+      }
+      return verdict(g.id, 'pass', `no apiserver went down with the etcd member: worst /readyz ${pct(worst)} (${apiserverFailures} failed probes over ${req.faults.length} fault(s)), through the LB ${pct(worstLb)} (longest outage ${ms(longestLbOutageMs)})`, measured, limits);
+    },
+  ]);
+
 /** The faulted apiserver's static pod comes back: time from the kill (or from the heal of a hold) to /readyz ok. */
 export const checkStaticPodRestarts: ControlPlaneCheck = (history, g, ctx) =>
   runStages(g.id, [

@@ -12,10 +12,12 @@ import {
   checkAllApiserversDown,
   checkApiserverBaselineHealthy,
   checkEndpointsTrackApiservers,
+  checkEtcdMemberLossKeepsApiservers,
   checkOnlyFaultedApiserverDown,
   checkStaticPodRestarts,
   lbEjectsDeadApiserver,
 } from './apiserver-checks.js';
+import type { EtcdPlacement } from '../cluster/layout.js';
 import { buildControlPlaneCatalogue, type ControlPlaneCatalogue, type ControlPlaneCatalogueInput, type ControlPlaneDefinition } from './control-plane-catalogue.js';
 import {
   HAPROXY_SERVER_OPTIONS,
@@ -37,6 +39,7 @@ export const APISERVER_FAILOVER_IDS = [
   'apiserver-failover.static-pod-restarts',
   'apiserver-failover.endpoints-track-apiservers',
   'apiserver-failover.all-apiservers-down-api-unavailable',
+  'apiserver-failover.etcd-member-loss-keeps-apiservers',
 ] as const;
 
 /** An apiserver-failover guarantee id. */
@@ -94,12 +97,31 @@ const DEFINITIONS: readonly ControlPlaneDefinition<ApiserverFailoverGuaranteeId>
     thresholds: ['minAttemptsInWindow'],
     check: checkAllApiserversDown,
   },
+  {
+    id: 'apiserver-failover.etcd-member-loss-keeps-apiservers',
+    statement:
+      'With an external etcd cluster the control plane and etcd are decoupled: losing an etcd member takes no apiserver down (each lists every member in --etcd-servers); every apiserver keeps answering /readyz and requests through the LB keep succeeding. Judged only when etcd is external.',
+    source: K8S_HA_TOPOLOGY,
+    thresholds: ['minApiOpsPerSecond', 'minDirectOpsPerSecond', 'minOtherApiserversSuccessRatio', 'minAttemptsInWindow'],
+    check: checkEtcdMemberLossKeepsApiservers,
+  },
 ];
+
+/** Pure: why the etcd-member-loss guarantee is not judged on this layout, or undefined when it is. */
+export function etcdMemberLossNotJudgedReason(etcd: EtcdPlacement | undefined): string | undefined {
+  return etcd === undefined || etcd.mode === 'stacked'
+    ? 'apiserver-failover.etcd-member-loss-keeps-apiservers is not judged on stacked etcd: kubeadm points each apiserver at its local member only (--etcd-servers=https://127.0.0.1:2379), so losing a member takes that apiserver down by design (the coupling kubeadm\'s HA topology page names); the LB ejection cases cover what clients see'
+    : undefined;
+}
 
 /** Builds the apiserver-failover catalogue for one cluster. */
 export function buildApiserverFailoverCatalogue(input: ControlPlaneCatalogueInput): ControlPlaneCatalogue<ApiserverFailoverGuaranteeId> {
+  const notJudged = etcdMemberLossNotJudgedReason(input.etcdPlacement);
   const notes = [
-    'kubeadm points each apiserver at its local etcd member only (--etcd-servers=https://127.0.0.1:2379): an apiserver whose etcd is down fails /healthz, and the LB ejects it like a dead one.',
+    input.etcdPlacement?.mode === 'external'
+      ? `etcd is external (${input.etcdPlacement.members} members): every apiserver lists all of them in --etcd-servers, so losing a member must take no apiserver down (judged).`
+      : 'kubeadm points each apiserver at its local etcd member only (--etcd-servers=https://127.0.0.1:2379): an apiserver whose etcd is down fails /healthz, and the LB ejects it like a dead one.',
+    ...(notJudged === undefined ? [] : [notJudged]),
     'kind’s haproxy checks GET /healthz on each apiserver; the ejection bound uses the inter/fall/fastinter actually configured.',
   ];
   if (input.flags.endpointReconciler.type !== 'lease') {

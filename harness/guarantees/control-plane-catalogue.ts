@@ -4,6 +4,7 @@
  * Guarantees with thresholds, derivations and safe checks (the same Guarantee type as the
  * etcd-quorum catalogue, so suites and reports treat them alike).
  */
+import type { EtcdPlacement } from '../cluster/layout.js';
 import type { History } from '../probes/history.js';
 import { checkSafe, type Verdict } from '../checks/verdict.js';
 import type { Guarantee } from './catalogue.js';
@@ -35,6 +36,8 @@ export interface ControlPlaneCatalogueInput {
   readonly leases?: { readonly scheduler?: string; readonly controllerManager?: string };
   readonly names?: Partial<ControlPlaneProbeNames>;
   readonly allowances?: Partial<ControlPlaneAllowances>;
+  /** Where etcd runs (the cluster's layout); default stacked, kind's own design. */
+  readonly etcdPlacement?: EtcdPlacement;
 }
 
 /** A built catalogue of one suite. */

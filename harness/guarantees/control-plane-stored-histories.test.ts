@@ -37,6 +37,9 @@ describe('stored history: kube-apiserver SIGKILL on control-plane2 (ha-3cp)', ()
       'apiserver-failover.static-pod-restarts': 'pass',
       'apiserver-failover.endpoints-track-apiservers': 'pass',
       'apiserver-failover.all-apiservers-down-api-unavailable': 'inconclusive',
+      // Judged here on purpose: on this history an apiserver did go down in the fault window, so the
+      // external-etcd promise fails (the suite judges it only when etcd is external).
+      'apiserver-failover.etcd-member-loss-keeps-apiservers': 'fail',
     });
   });
 });

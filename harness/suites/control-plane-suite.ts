@@ -79,7 +79,7 @@ export async function openControlPlaneSuite<Id extends string>(
   }
   const reading = controlPlaneFlagsFrom(await readControlPlaneConfig(cluster), versions().kubernetes);
   const ips = await nodeIps([...cluster.controlPlaneNodes, ...cluster.workerNodes]);
-  const catalogue = await build({ flags: reading.flags, nodeIps: ips, apiservers: cluster.controlPlanes }, session);
+  const catalogue = await build({ flags: reading.flags, nodeIps: ips, apiservers: cluster.controlPlanes, etcdPlacement: cluster.layout.etcd }, session);
   session.describe({
     suite,
     guarantees: catalogue.guarantees.map((g) => ({
