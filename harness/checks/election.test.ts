@@ -277,3 +277,16 @@ describe('correctTermLag with the same leader re-elected', () => {
     expect(electionAfter(obs, 812_262).electionMs).toBeCloseTo(1_355, 0);
   });
 });
+
+describe('splitBrainViolations and a follower whose term field lags its leader field (2026-12-07 CI dry run)', () => {
+  const o = (atMs: number, member: string, memberId: string, leaderId: string, term: number) => ({ kind: 'leader' as const, atMs, member, memberId, leaderId, term, revision: 1, raftIndex: 1 });
+  it('does not call a stale term field a second leader, but still catches two self-declared leaders', () => {
+    const obs = [
+      o(1_603_940, 'cp3', 'eb20', '62ad', 5), o(1_604_068, 'cp', '62ad', '62ad', 5),
+      o(1_612_550, 'cp2', '581e', '581e', 6), o(1_612_705, 'cp', '62ad', '0', 5),
+      o(1_625_708, 'cp', '62ad', '581e', 5), o(1_637_770, 'cp', '62ad', '581e', 6),
+    ];
+    expect(splitBrainViolations(obs)).toEqual([]);
+    expect(splitBrainViolations([...obs, o(1_612_600, 'cp', '62ad', '62ad', 6)]).map((v) => v.term)).toEqual([6]);
+  });
+});

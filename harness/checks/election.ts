@@ -198,8 +198,22 @@ export interface SplitBrainViolation {
 /** Terms in which members reported different leaders. Raft allows at most one leader per term. */
 export function splitBrainViolations(observations: readonly LeaderObservation[]): SplitBrainViolation[] {
   const byTerm = new Map<number, Map<string, { member: string; leaderId: string; atMs: number }>>();
+  // The terms each leader claimed for itself. A follower's status can name the new leader while its
+  // own term field is still the old one (seen 2026-12-07: a stepped-down partitioned leader reported
+  // the term-6 leader with term 5); such a claim, for a leader seen leading only other terms, is a
+  // stale field, not a second leader.
+  const selfTerms = new Map<string, Set<number>>();
+  for (const o of observations) {
+    if (o.memberId !== undefined && o.memberId === o.leaderId) {
+      selfTerms.set(o.leaderId, (selfTerms.get(o.leaderId) ?? new Set<number>()).add(o.term));
+    }
+  }
   for (const o of byTime(observations)) {
     if (isNoLeader(o.leaderId)) {
+      continue;
+    }
+    const own = selfTerms.get(o.leaderId);
+    if (o.memberId !== o.leaderId && own !== undefined && !own.has(o.term) && [...own].some((t) => t > o.term)) {
       continue;
     }
     const claims = byTerm.get(o.term) ?? new Map<string, { member: string; leaderId: string; atMs: number }>();
