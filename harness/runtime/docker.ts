@@ -91,18 +91,7 @@ export interface LabeledContainer {
 
 /** All containers (any state) of a kind cluster, by kind's cluster label. */
 export async function kindContainers(cluster: string): Promise<LabeledContainer[]> {
-  const r = await docker(
-    ['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}\t{{.State}}\t{{.Label "io.x-k8s.kind.role"}}'],
-    { timeoutMs: SHORT },
-  );
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const [name, state, role] = l.split('\t');
-      return { name: name ?? '', state: state ?? '', role: role ?? '' };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return labelledContainers([`io.x-k8s.kind.cluster=${cluster}`], 'io.x-k8s.kind.role');
 }
 
 /** All containers (any state) carrying every `label=value` of `labels`, with the value of `roleLabel`. */

@@ -7,6 +7,7 @@
  * final read of everything written, then the verdicts of the guarantees it is about.
  */
 import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { expectVerdictsHold } from './etcd-quorum-case.js';
 import { versions } from '../../substrate/versions.js';
 import type { ClusterInfo } from '../cluster/cluster-handle.js';
 import { directApiservers, readControlPlaneConfig } from '../cluster/control-plane-config.js';
@@ -179,13 +180,5 @@ export async function statisticMatchMissing(suite: GrayFailuresSuite): Promise<s
   return missing.length === 0 ? undefined : `the iptables statistic match is not available: ${missing.map(([n, r]) => `${n}: ${r.reason}`).join('; ')}`;
 }
 
-/** Every verdict must be pass or finding; a finding is printed (never silent). */
-export function expectGrayVerdictsHold(verdicts: readonly Verdict[]): void {
-  for (const v of verdicts.filter((x) => x.status === 'finding')) {
-    console.warn(`FINDING ${v.guaranteeId}: ${v.reason} | measured ${JSON.stringify(v.measured)}`);
-  }
-  const notPassing = verdicts
-    .filter((v) => v.status !== 'pass' && v.status !== 'finding')
-    .map((v) => `${v.status.toUpperCase()} ${v.guaranteeId}: ${v.reason} | measured ${JSON.stringify(v.measured)} | threshold ${JSON.stringify(v.threshold)}`);
-  expect(notPassing, notPassing.join('\n')).toEqual([]);
-}
+/** Every verdict must be pass or finding (printed, never silent): the one rule every suite uses. */
+export const expectGrayVerdictsHold = expectVerdictsHold;
