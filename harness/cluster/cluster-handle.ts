@@ -28,6 +28,19 @@ export interface ClusterInfo {
   readonly layout?: ControlPlaneLayout;
   /** Present when etcd is external: the member containers `cluster up` started before kind. */
   readonly externalEtcd?: ExternalEtcdRecord;
+  /** Present when the front is a vip-pair: the two LB hosts `cluster up` started before kind. */
+  readonly lbPair?: LbPairRecord;
+}
+
+/** The LB hosts of a vip-pair front and the VIP they share by VRRP. */
+export interface LbPairRecord {
+  /** Docker network the hosts share with the nodes (kind's `kind`, with a fixed subnet). */
+  readonly network: string;
+  readonly image: string;
+  readonly vip: string;
+  readonly advertIntervalS: number;
+  /** Container names, fixed addresses and VRRP priorities (the higher one is the preferred master). */
+  readonly hosts: readonly { readonly name: string; readonly ip: string; readonly priority: number }[];
 }
 
 /** What the handle needs to reach external etcd members (never the key material itself). */

@@ -53,7 +53,7 @@ export async function inspectNetwork(name: string): Promise<NetworkFacts> {
   };
 }
 
-async function usedSubnets(): Promise<string[]> {
+export async function usedSubnets(): Promise<string[]> {
   const ids = (await docker(['network', 'ls', '-q'], { timeoutMs: SHORT })).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
   if (ids.length === 0) {
     return [];
