@@ -45,6 +45,14 @@ describe('layoutProblemsOnNetwork', () => {
     expect(layoutProblemsOnNetwork(lbPair, { subnet: '172.19.0.0/16', usedAddresses: [] })[0]).toMatch(/outside the cluster network 172.19.0.0\/16/);
     expect(layoutProblemsOnNetwork(lbPair, { subnet: '172.18.0.0/16', usedAddresses: ['172.18.0.250'] })[0]).toMatch(/already used/);
   });
+  it('refuses a VIP in the dynamic range of Docker or on one of our own hosts', () => {
+    const inRange = parseLayout('x', 'name: x\ncontrolPlanes: 3\nfront: { kind: vip-pair, vip: 172.18.0.250 }\n');
+    expect(layoutProblemsOnNetwork(inRange, { subnet: '172.18.0.0/16', usedAddresses: [], dynamicRange: '172.18.0.0/17' })[0]).toMatch(/inside 172.18.0.0\/17, where Docker hands out node addresses/);
+    const onLb = parseLayout('x', 'name: x\ncontrolPlanes: 3\nfront: { kind: vip-pair, vip: 172.18.128.21 }\n');
+    expect(layoutProblemsOnNetwork(onLb, { subnet: '172.18.0.0/16', usedAddresses: [], dynamicRange: '172.18.0.0/17', reservedAddresses: ['172.18.128.21', '172.18.128.22'] })[0]).toMatch(/fixed address of one of the cluster's own hosts/);
+    const good = parseLayout('x', 'name: x\ncontrolPlanes: 3\nfront: { kind: vip-pair, vip: 172.18.128.100 }\n');
+    expect(layoutProblemsOnNetwork(good, { subnet: '172.18.0.0/16', usedAddresses: ['172.18.0.2'], dynamicRange: '172.18.0.0/17', reservedAddresses: ['172.18.128.21'] })).toEqual([]);
+  });
   it('treats network and broadcast addresses as outside', () => {
     expect(isHostInSubnet('172.18.0.0', '172.18.0.0/16')).toBe(false);
     expect(isHostInSubnet('172.18.255.255', '172.18.0.0/16')).toBe(false);

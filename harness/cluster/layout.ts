@@ -176,7 +176,17 @@ export function parseLayout(source: string, text: string): ControlPlaneLayout {
  * What the machine the cluster runs on must offer this layout: checked once the Docker network is
  * known (a VIP must be a free host address of it). Returns problems, each naming the fix.
  */
-export function layoutProblemsOnNetwork(layout: ControlPlaneLayout, network: { readonly subnet: string; readonly usedAddresses: readonly string[] }): string[] {
+export function layoutProblemsOnNetwork(
+  layout: ControlPlaneLayout,
+  network: {
+    readonly subnet: string;
+    readonly usedAddresses: readonly string[];
+    /** Where Docker hands out addresses by itself (`--ip-range`); a VIP there could go to a new node. */
+    readonly dynamicRange?: string;
+    /** Fixed addresses the substrate gives its own hosts (LB hosts, etcd members). */
+    readonly reservedAddresses?: readonly string[];
+  },
+): string[] {
   const problems: string[] = [];
   if (layout.front.kind === 'vip-pair') {
     const { vip } = layout.front;
@@ -184,6 +194,10 @@ export function layoutProblemsOnNetwork(layout: ControlPlaneLayout, network: { r
       problems.push(`vip ${vip} is outside the cluster network ${network.subnet}: choose a free address inside it`);
     } else if (network.usedAddresses.includes(vip)) {
       problems.push(`vip ${vip} is already used by a container on ${network.subnet}: choose a free address`);
+    } else if (network.dynamicRange !== undefined && network.dynamicRange !== '' && isHostInSubnet(vip, network.dynamicRange)) {
+      problems.push(`vip ${vip} is inside ${network.dynamicRange}, where Docker hands out node addresses: choose a free address of ${network.subnet} outside it`);
+    } else if ((network.reservedAddresses ?? []).includes(vip)) {
+      problems.push(`vip ${vip} is the fixed address of one of the cluster's own hosts (${(network.reservedAddresses ?? []).join(', ')}): choose another free address`);
     }
   }
   return problems;

@@ -60,9 +60,33 @@ describe('other layouts', () => {
     expect(cfg.nodes.filter((n) => n.role === 'worker')).toHaveLength(2);
   });
   it('refuses what cannot be built yet, naming the fix', () => {
-    expect(unbuildableReason(parseLayout('v', 'name: v\ncontrolPlanes: 3\nworkers: 1\nfront: { kind: vip-pair, vip: 172.18.0.250 }\n'))).toMatch(/front vip-pair cannot be built yet.*use front: kind-haproxy/);
+    expect(unbuildableReason(parseLayout('v', 'name: v\ncontrolPlanes: 3\nworkers: 1\nfront: { kind: vip-pair, vip: 172.18.128.100 }\n'))).toBeUndefined();
+    expect(unbuildableReason(parseLayout('d', 'name: d\ncontrolPlanes: 3\nworkers: 1\nfront: dns-rr\n'))).toMatch(/front dns-rr cannot be built yet.*use front: kind-haproxy or vip-pair/);
     expect(unbuildableReason(parseLayout('o', 'name: o\ncontrolPlanes: 1\n'))).toMatch(/use 2 or more/);
     expect(() => kindConfigForLayout(parseLayout('e', 'name: e\ncontrolPlanes: 3\netcd: { external: 3 }\n'))).toThrow(/needs the members' endpoints/);
     expect(() => externalEtcdPatch({ ...wiring, endpoints: ['http://172.18.128.11:2379'] })).toThrow(/https URLs/);
+  });
+});
+
+describe('a vip-pair layout', () => {
+  const layout = parseLayout('lb-pair', 'name: lb-pair\ncontrolPlanes: 3\nworkers: 1\netcd: stacked\nfront: { kind: vip-pair, vip: 172.18.128.100, advertIntervalS: 1 }\n');
+  const cfg = kindConfigForLayout(layout);
+  const patches = (cfg.kubeadmConfigPatches ?? []).map((p) => parse(p) as Record<string, unknown>);
+  it('points controlPlaneEndpoint and every join at VIP:6443 and puts the VIP in the apiserver certificate', () => {
+    expect(patches).toEqual([
+      { kind: 'ClusterConfiguration', controlPlaneEndpoint: '172.18.128.100:6443', apiServer: { certSANs: ['localhost', '127.0.0.1', '172.18.128.100'] } },
+      { kind: 'JoinConfiguration', discovery: { bootstrapToken: { apiServerEndpoint: '172.18.128.100:6443' } } },
+    ]);
+  });
+  it('keeps the nodes plain (the LB hosts are not kind nodes)', () => {
+    expect(cfg.nodes.map((n) => n.role)).toEqual(['control-plane', 'control-plane', 'control-plane', 'worker']);
+    expect(cfg.nodes.some((n) => n.extraMounts !== undefined)).toBe(false);
+  });
+  it('adds its patches after the external-etcd one when etcd is external too', () => {
+    const ext = parseLayout('x', 'name: x\ncontrolPlanes: 3\netcd: { external: 3 }\nfront: { kind: vip-pair, vip: 172.18.128.100 }\n');
+    const both = kindConfigForLayout(ext, wiring).kubeadmConfigPatches ?? [];
+    expect(both).toHaveLength(3);
+    expect(both[0]).toMatch(/external:/);
+    expect(both[1]).toMatch(/controlPlaneEndpoint: 172.18.128.100:6443/);
   });
 });

@@ -21,6 +21,16 @@
  * - The client material goes to /etc/kube-ha-chaos/etcd on every control plane, outside
  *   /etc/kubernetes/pki (which kind and kubeadm write to); kubeadm mounts that directory into the
  *   apiserver pod itself (phases/controlplane/volumes.go getEtcdCertVolumes).
+ *
+ * For a vip-pair front (lb-pair.ts): kind v0.31 always creates its own haproxy for several control
+ * planes (config.ClusterHasImplicitLoadBalancer; nothing turns it off) and renders the LB's name as
+ * controlPlaneEndpoint and as JoinConfiguration.discovery.bootstrapToken.apiServerEndpoint
+ * (kubeadm/config.go ConfigTemplateBetaV3). Two merge patches point both at VIP:6443 instead, and
+ * add the VIP to apiServer.certSANs (a merge patch replaces the list, so kind's own two entries,
+ * localhost and networking.apiServerAddress 127.0.0.1, are repeated; kubeadm adds the
+ * controlPlaneEndpoint host to the SANs by itself too, certs/altnames). kubeadm init then writes
+ * the VIP into admin.conf, kubelet.conf and the cluster-info ConfigMap, so every node joins and
+ * every kubelet talks through the VIP; kind's own LB ends up unused and `cluster up` removes it.
  */
 import { stringify } from 'yaml';
 import type { ControlPlaneLayout } from '../../harness/cluster/layout.js';
@@ -31,6 +41,18 @@ export const NODE_ETCD_CLIENT_DIR = '/etc/kube-ha-chaos/etcd';
 export const NODE_KUBEADM_ETCD_DIR = '/etc/kubernetes/pki/etcd';
 /** Workloads of the suites select this label, whatever the number of workers (as kind-configs/). */
 export const WORKER_LABEL = { 'kube-ha-chaos/role': 'worker' } as const;
+
+/** kind's default networking.apiServerAddress (v1alpha4 defaults), repeated in certSANs. */
+const KIND_API_SERVER_ADDRESS = '127.0.0.1';
+
+/** The merge patches that make the VIP the control-plane endpoint (see the header). */
+export function vipEndpointPatches(vip: string, port = 6443): string[] {
+  const endpoint = `${vip}:${port}`;
+  return [
+    stringify({ kind: 'ClusterConfiguration', controlPlaneEndpoint: endpoint, apiServer: { certSANs: ['localhost', KIND_API_SERVER_ADDRESS, vip] } }),
+    stringify({ kind: 'JoinConfiguration', discovery: { bootstrapToken: { apiServerEndpoint: endpoint } } }),
+  ];
+}
 
 export interface ExternalEtcdWiring {
   /** https://<ip>:2379 of every member. */
@@ -95,8 +117,8 @@ export function externalEtcdPatch(w: ExternalEtcdWiring): string {
  * is created, so `cluster up` refuses with one line that names the fix.
  */
 export function unbuildableReason(layout: ControlPlaneLayout): string | undefined {
-  if (layout.front.kind !== 'kind-haproxy') {
-    return `front ${layout.front.kind} cannot be built yet (issue 10): use front: kind-haproxy`;
+  if (layout.front.kind !== 'kind-haproxy' && layout.front.kind !== 'vip-pair') {
+    return `front ${layout.front.kind} cannot be built yet (issue 10): use front: kind-haproxy or vip-pair`;
   }
   if (layout.controlPlanes < 2) {
     // kind creates its haproxy only for several control planes; the suites need it.
@@ -136,10 +158,14 @@ export function kindConfigForLayout(layout: ControlPlaneLayout, externalEtcd?: E
   for (let i = 0; i < layout.workers; i += 1) {
     nodes.push({ role: 'worker', labels: { ...WORKER_LABEL } });
   }
+  const patches = [
+    ...(externalEtcd !== undefined ? [externalEtcdPatch(externalEtcd)] : []),
+    ...(layout.front.kind === 'vip-pair' ? vipEndpointPatches(layout.front.vip) : []),
+  ];
   return {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
-    ...(externalEtcd !== undefined ? { kubeadmConfigPatches: [externalEtcdPatch(externalEtcd)] } : {}),
+    ...(patches.length > 0 ? { kubeadmConfigPatches: patches } : {}),
     nodes,
   };
 }

@@ -11,8 +11,9 @@
  *   a master that shuts down sends priority 0 and the backup takes over after Skew_Time only
  *   (§6.4.3 "Shutdown"). Unicast (keepalived's unicast_src_ip / unicast_peer): the pair is on a
  *   Docker bridge that other clusters' VRRP could share; unicast makes the two peers explicit and
- *   independent of how the bridge floods 224.0.0.18 (multicast worked too in the standalone trial,
- *   see scripts/lb-pair-trial.ts; we do not depend on it).
+ *   independent of how the bridge floods 224.0.0.18. (Multicast works on this host too, measured
+ *   2026-12-07: the same pair without the unicast lines elected one master over 224.0.0.18 and the
+ *   backup took over on SIGKILL; we do not depend on it.)
  * - Both hosts start in BACKUP with priorities 150 and 100 (lb1 wins the first election; preemption
  *   on, keepalived's default, so lb1 takes the VIP back once it returns): the states of kubeadm's
  *   ha-considerations.md example, without its MASTER start state, so a restarted lb1 does not claim

@@ -2,7 +2,7 @@
  * One entry point for a named topology: up (create, or reuse when healthy, or recreate when broken),
  * down (and prove nothing of it is left), status.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { config } from '../../harness/config.js';
 import { type Topology, loadTopology, InvalidTopologyError } from '../../harness/cluster/topology.js';
@@ -20,9 +20,12 @@ import { cacheDir, repoRoot } from '../paths.js';
 import { type Progress, UserFacingError } from '../progress.js';
 import { versions } from '../versions.js';
 import { type ClusterState, clusterDir, kubeconfigPath, readClusterState, removeClusterState, writeClusterState } from './cluster-state.js';
-import type { ExternalEtcdRecord } from '../../harness/cluster/cluster-handle.js';
-import { etcdMemberCount } from '../../harness/cluster/layout.js';
-import { bringUpExternalEtcd, etcdMemberContainers, etcdMemberVolumes, externalEtcdProblems, removeExternalEtcd, type ExternalEtcdUp } from './external-etcd.js';
+import type { ExternalEtcdRecord, LbPairRecord } from '../../harness/cluster/cluster-handle.js';
+import { etcdMemberCount, layoutProblemsOnNetwork, type ControlPlaneLayout } from '../../harness/cluster/layout.js';
+import { bringUpExternalEtcd, ensureFixedSubnetNetwork, etcdMemberContainers, etcdMemberVolumes, externalEtcdProblems, removeExternalEtcd, type ExternalEtcdUp } from './external-etcd.js';
+import { ensureLbImage } from '../images/lb-image.js';
+import { bringUpLbPair, lbHostContainers, lbPairProblems, predictClusterNetwork, removeLbPair } from './lb-hosts.js';
+import { kindControlPlaneNames, kubeconfigWithServer, lbAddresses, vipServerUrl } from './lb-pair.js';
 import { renderKindConfig, unbuildableReason } from './kind-config.js';
 
 /** One cluster at a time: the suites share it, and two would not fit a 2-core machine. */
@@ -56,8 +59,8 @@ export async function inspectClusterHealth(state: ClusterState | undefined): Pro
   if (nodeContainers.length === 0) {
     return { exists: false, problems: ['no containers'], containers: nodeContainers };
   }
-  // External etcd members are listed too (role external-etcd), so `status` shows them.
-  const containers: LabeledContainer[] = [...nodeContainers, ...(await etcdMemberContainers(CLUSTER_NAME))];
+  // External etcd members and LB hosts are listed too (roles external-etcd, vip-lb), so `status` shows them.
+  const containers: LabeledContainer[] = [...nodeContainers, ...(await etcdMemberContainers(CLUSTER_NAME)), ...(await lbHostContainers(CLUSTER_NAME))];
   const problems: string[] = [];
   const dirty = dirtyReason(CLUSTER_NAME);
   if (dirty !== undefined) {
@@ -74,6 +77,9 @@ export async function inspectClusterHealth(state: ClusterState | undefined): Pro
   }
   if (state.externalEtcd !== undefined) {
     problems.push(...(await externalEtcdProblems(CLUSTER_NAME, state.externalEtcd)));
+  }
+  if (state.lbPair !== undefined) {
+    problems.push(...(await lbPairProblems(CLUSTER_NAME, state.lbPair)));
   }
   if (problems.length > 0) {
     return { exists: true, problems, containers };
@@ -178,6 +184,7 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
   }
   await ensureDockerEngine(progress);
   await assertEnoughDisk();
+  await refuseUnusableVip(topology.layout);
 
   const previous = readClusterState(CLUSTER_NAME);
   const health = await inspectClusterHealth(previous);
@@ -193,6 +200,7 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
   const upstream = await upstreamImageIfWanted(progress);
   const built = await progress.timed('offline images', () => buildAllImages(progress));
   const image = upstream ?? built.node.ref;
+  const lbImage = topology.layout.front.kind === 'vip-pair' ? await progress.timed('LB image (keepalived + haproxy)', () => ensureLbImage(progress)) : undefined;
 
   const decision = decideReuse(existing, previous, { ...shapeOnly, nodeImage: image });
   if (decision.action === 'reuse' && previous) {
@@ -206,9 +214,9 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
     await deleteCluster(built.kindBinary, CLUSTER_NAME, kubeconfigPath(CLUSTER_NAME));
   }
   // Members of an earlier cluster (or of an attempt that failed half-way) never serve a new one.
-  const stale = await removeExternalEtcd(CLUSTER_NAME);
+  const stale = [...(await removeExternalEtcd(CLUSTER_NAME)), ...(await removeLbPair(CLUSTER_NAME))];
   if (stale.length > 0) {
-    progress.step(`removed the earlier cluster's etcd members: ${stale.join(', ')}`);
+    progress.step(`removed the earlier cluster's etcd members and LB hosts: ${stale.join(', ')}`);
   }
 
   mkdirSync(clusterDir(CLUSTER_NAME), { recursive: true, mode: 0o700 });
@@ -236,6 +244,35 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
     );
     return up;
   };
+  // The LB pair comes up before kind: kubeadm init and every join go through the VIP, and haproxy
+  // finds the control planes by name as kind creates them (lb-pair.ts says why that is enough).
+  const startLbPair = async (): Promise<LbPairRecord | undefined> => {
+    const front = topology.layout.front;
+    if (front.kind !== 'vip-pair' || lbImage === undefined) {
+      return undefined;
+    }
+    const net = await ensureFixedSubnetNetwork('kind', progress);
+    const problems = layoutProblemsOnNetwork(topology.layout, { subnet: net.subnet, usedAddresses: net.usedAddresses, dynamicRange: net.ipRange });
+    if (problems.length > 0) {
+      throw new UserFacingError(`topology ${topology.name} (${topology.file}): ${problems[0] ?? ''}`);
+    }
+    const up = await progress.timed(`starting the LB pair (keepalived + haproxy, VIP ${front.vip})`, () =>
+      bringUpLbPair(
+        {
+          cluster: CLUSTER_NAME,
+          namePrefix: CLUSTER_NAME,
+          network: { ...net, name: 'kind' },
+          image: lbImage,
+          vip: front.vip,
+          advertIntervalS: front.advertIntervalS,
+          backends: kindControlPlaneNames(CLUSTER_NAME, topology.controlPlanes),
+          configRoot: join(clusterDir(CLUSTER_NAME), 'lb'),
+        },
+        progress,
+      ),
+    );
+    return up.record;
+  };
   const prepareKindConfig = async (): Promise<ExternalEtcdRecord | undefined> => {
     const up = await startEtcd();
     if (topology.format === 'layout') {
@@ -244,6 +281,7 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
     return up?.record;
   };
   let externalEtcd = await prepareKindConfig();
+  const lbPair = await startLbPair();
   const state0 = {
     name: CLUSTER_NAME,
     topology: topology.name,
@@ -285,7 +323,10 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
       }
     }
   }
-  const state: ClusterState = { ...state0, ...(externalEtcd !== undefined ? { externalEtcd } : {}) };
+  if (lbPair !== undefined) {
+    await pointAtVip(state0.kubeconfig, lbPair, progress);
+  }
+  const state: ClusterState = { ...state0, ...(externalEtcd !== undefined ? { externalEtcd } : {}), ...(lbPair !== undefined ? { lbPair } : {}) };
   writeClusterState(state);
   clearDirty(CLUSTER_NAME);
   await waitUntilReady({ kubectlBinary: state.kubectlBinary, kubeconfig: state.kubeconfig }, topology, progress);
@@ -308,7 +349,8 @@ export async function clusterDown(progress: Progress): Promise<DownResult> {
   // may have started them without writing state.json.
   const membersBefore = await etcdMemberContainers(CLUSTER_NAME);
   const memberVolumesBefore = await etcdMemberVolumes(CLUSTER_NAME);
-  if (before.length === 0 && !state && membersBefore.length === 0 && memberVolumesBefore.length === 0 && !existsSync(clusterDir(CLUSTER_NAME))) {
+  const lbHostsBefore = await lbHostContainers(CLUSTER_NAME);
+  if (before.length === 0 && !state && membersBefore.length === 0 && memberVolumesBefore.length === 0 && lbHostsBefore.length === 0 && !existsSync(clusterDir(CLUSTER_NAME))) {
     progress.step(`no cluster ${CLUSTER_NAME}: nothing to do`);
     return { deleted: false, leftovers: [] };
   }
@@ -324,6 +366,10 @@ export async function clusterDown(progress: Progress): Promise<DownResult> {
   const removedMembers = await removeExternalEtcd(CLUSTER_NAME);
   if (removedMembers.length > 0) {
     progress.step(`removed the external etcd members: ${removedMembers.join(', ')}`);
+  }
+  const removedLbHosts = await removeLbPair(CLUSTER_NAME);
+  if (removedLbHosts.length > 0) {
+    progress.step(`removed the LB hosts: ${removedLbHosts.join(', ')}`);
   }
   // kind leaves its shared "kind" network behind; it is ours when nothing else uses it.
   if ((await networkContainers('kind')).length === 0 && (await commandSucceeds(['docker', 'network', 'inspect', 'kind'], { timeoutMs: 10_000 }))) {
@@ -341,6 +387,9 @@ export async function clusterDown(progress: Progress): Promise<DownResult> {
   }
   for (const c of await etcdMemberContainers(CLUSTER_NAME)) {
     leftovers.push(`etcd member container ${c.name}`);
+  }
+  for (const c of await lbHostContainers(CLUSTER_NAME)) {
+    leftovers.push(`LB host container ${c.name}`);
   }
   for (const v of new Set([...memberVolumesBefore, ...(await etcdMemberVolumes(CLUSTER_NAME))])) {
     if (await commandSucceeds(['docker', 'volume', 'inspect', v], { timeoutMs: 10_000 })) {
@@ -379,4 +428,39 @@ export async function clusterStatus(): Promise<StatusReport> {
   }
   const state = readClusterState(CLUSTER_NAME);
   return { state, health: await inspectClusterHealth(state) };
+}
+
+/**
+ * A vip-pair's VIP checked against the cluster network as `up` will leave it (the cluster there now
+ * removed), before anything is built, deleted or created: one line naming the fix.
+ */
+async function refuseUnusableVip(layout: ControlPlaneLayout): Promise<void> {
+  if (layout.front.kind !== 'vip-pair') {
+    return;
+  }
+  const ours = (c: string): boolean => c.startsWith(`${CLUSTER_NAME}-`);
+  const net = await predictClusterNetwork('kind', ours);
+  let reserved: string[] = [];
+  try {
+    reserved = lbAddresses(net.subnet, net.ipRange, []);
+  } catch {
+    // Reported by bringUpLbPair with its own fix; the VIP check does not depend on it.
+  }
+  const problems = layoutProblemsOnNetwork(layout, { subnet: net.subnet, usedAddresses: net.usedAddresses, dynamicRange: net.ipRange, reservedAddresses: reserved });
+  if (problems.length > 0) {
+    throw new UserFacingError(`topology ${layout.name}: ${problems[0] ?? ''} (nothing was changed)`);
+  }
+}
+
+/**
+ * After kind: the host kubeconfig points at the VIP (kind wrote its own LB's published port), and
+ * kind's own LB, which nothing uses on a vip-pair cluster, is removed, so the cluster has one front.
+ */
+async function pointAtVip(kubeconfig: string, lbPair: LbPairRecord, progress: Progress): Promise<void> {
+  writeFileSync(kubeconfig, kubeconfigWithServer(readFileSync(kubeconfig, 'utf8'), vipServerUrl(lbPair.vip)), { mode: 0o600 });
+  const kindLbs = (await kindContainers(CLUSTER_NAME)).filter((c) => c.role === 'external-load-balancer').map((c) => c.name);
+  if (kindLbs.length > 0) {
+    await docker(['rm', '--force', ...kindLbs], { timeoutMs: 60_000 });
+    progress.step(`removed kind's own load balancer (${kindLbs.join(', ')}): every client uses the VIP ${lbPair.vip}`);
+  }
 }
