@@ -78,3 +78,19 @@ describe('compareBaselines', () => {
     ]);
   });
 });
+
+describe('compareBaselines on a vip-pair cluster', () => {
+  const lbHosts = ['kube-ha-chaos-lb1', 'kube-ha-chaos-lb2'];
+  it('accepts both LB hosts back with one VIP holder, whichever it is', () => {
+    expect(compareBaselines(baseline({ lbHosts }), baseline({ lbHosts }))).toEqual([]);
+  });
+  it('reports an LB host that no longer runs and a VIP with no single holder', () => {
+    expect(compareBaselines(baseline({ lbHosts }), baseline({ lbHosts: ['kube-ha-chaos-lb2'], vipProblem: 'no LB host that answers holds the VIP (kube-ha-chaos-lb1 did not answer)' }))).toEqual([
+      'LB host kube-ha-chaos-lb1 is gone',
+      'VIP: no LB host that answers holds the VIP (kube-ha-chaos-lb1 did not answer)',
+    ]);
+    expect(compareBaselines(baseline({ lbHosts }), baseline({ lbHosts, vipProblem: 'kube-ha-chaos-lb1 and kube-ha-chaos-lb2 both hold the VIP (split brain)' }))).toEqual([
+      'VIP: kube-ha-chaos-lb1 and kube-ha-chaos-lb2 both hold the VIP (split brain)',
+    ]);
+  });
+});

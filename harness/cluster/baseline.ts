@@ -11,6 +11,8 @@ import { isLeaderElectionLease } from '../probes/lease-observer.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import type { EtcdAccess } from './etcd-access.js';
 import { readEtcdView } from './etcd-status.js';
+import { hasRole } from '../nodes/node-access.js';
+import { currentVipOwner } from './vip-owner.js';
 
 export interface ClusterBaseline {
   readonly clusterName: string;
@@ -23,6 +25,10 @@ export interface ClusterBaseline {
   readonly nodeLeases: readonly LeaseView[];
   /** Wall-clock time (ms) the leases were read at; kind nodes share the host's clock. */
   readonly readAtWallMs: number;
+  /** vip-pair front: the LB hosts that run, sorted (absent for kind's own LB). */
+  readonly lbHosts?: readonly string[];
+  /** vip-pair front: why there is not exactly one VIP holder (absent when there is, or no pair). */
+  readonly vipProblem?: string;
 }
 
 /** A lease counts as renewing when its last renewal is younger than its duration plus this slack. */
@@ -64,6 +70,8 @@ export function compareBaselines(before: ClusterBaseline, after: ClusterBaseline
     ...setDiff('leader-election lease', before.leaderLeases.map((l) => l.name), after.leaderLeases.map((l) => l.name)),
     ...staleLeases(after.leaderLeases, after.readAtWallMs),
     ...staleLeases(after.nodeLeases, after.readAtWallMs),
+    ...setDiff('LB host', before.lbHosts ?? [], after.lbHosts ?? []),
+    ...(after.vipProblem !== undefined ? [`VIP: ${after.vipProblem}`] : []),
   ];
 }
 
@@ -84,5 +92,19 @@ export async function captureBaseline(cluster: ClusterHandle, access: EtcdAccess
     leaderLeases: leader.items.map(leaseViewOf).filter(isLeaderElectionLease),
     nodeLeases: nodeLeases.items.map(leaseViewOf),
     readAtWallMs: Date.now(),
+    ...(await lbPairBaseline(cluster)),
   };
+}
+
+/** Both LB hosts of a vip-pair running, and exactly one of them holding the VIP. */
+async function lbPairBaseline(cluster: ClusterHandle): Promise<Pick<ClusterBaseline, 'lbHosts' | 'vipProblem'>> {
+  const pair = cluster.info.lbPair;
+  if (pair === undefined) {
+    return {};
+  }
+  const listed = await cluster.nodeAccess.listNodes();
+  const lbs = listed.filter((l) => hasRole(l.node, 'load-balancer'));
+  const running = lbs.filter((l) => l.power === undefined || l.power.status === 'running').map((l) => l.node.name).sort();
+  const owner = await currentVipOwner(lbs.map((l) => l.node), pair.vip);
+  return { lbHosts: running, ...(owner.owner === undefined ? { vipProblem: owner.why } : {}) };
 }

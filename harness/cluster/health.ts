@@ -7,6 +7,7 @@ import type { ClusterHandle } from './cluster-handle.js';
 import type { EtcdAccess } from './etcd-access.js';
 import { readEtcdView } from './etcd-status.js';
 import { etcdMemberCount } from './layout.js';
+import { currentVipOwner } from './vip-owner.js';
 import { readBackendStates } from './haproxy-stats.js';
 import { chainExists, CHAOS_CHAIN } from './node-iptables.js';
 import { controlPlaneComponentsFor, readNodeFacts } from './node-processes.js';
@@ -105,14 +106,28 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       }
     });
   }
+  // kind's one haproxy, or both haproxies of a vip-pair (each checks every apiserver on its own).
+  const lbNodes = cluster.nodes.filter((n) => hasRole(n, 'load-balancer'));
   stage('load balancer backends', async () => {
-    const states = await readBackendStates(await cluster.loadBalancerNode.address());
-    for (const s of states) {
-      if (s.status !== 'UP') {
-        problems.push(`haproxy sees ${s.server} ${s.status}`);
+    for (const lb of lbNodes.length > 0 ? lbNodes : [cluster.loadBalancerNode]) {
+      const states = await readBackendStates(await lb.address());
+      for (const s of states) {
+        if (s.status !== 'UP') {
+          problems.push(`haproxy${lbNodes.length > 1 ? ` on ${lb.name}` : ''} sees ${s.server} ${s.status}`);
+        }
       }
     }
   });
+  const pair = cluster.info.lbPair;
+  if (pair !== undefined) {
+    // The machines stage saw both LB hosts run; here exactly one of them holds the VIP.
+    stage('VIP', async () => {
+      const o = await currentVipOwner(lbNodes, pair.vip);
+      if (o.owner === undefined) {
+        problems.push(`VIP ${pair.vip}: ${o.why}`);
+      }
+    });
+  }
   stage('etcd', async () => {
     const view = await readEtcdView(cluster.info.etcdctlBinary, access, 8_000);
     const expectedMembers = etcdMemberCount(cluster.layout);

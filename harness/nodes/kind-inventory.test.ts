@@ -50,3 +50,20 @@ describe('the machines of an external-etcd cluster', () => {
     expect(a.tls).toEqual({ cacert: '/c/pki/ca.crt', cert: '/c/pki/harness-client.crt', key: '/c/pki/harness-client.key' });
   });
 });
+
+describe('the machines of an lb-pair cluster', () => {
+  // `docker ps -a` on lb-pair: kind's nodes (its own LB removed by `cluster up`) and our two LB hosts.
+  const kind = KIND.filter((c) => c.role !== 'external-load-balancer');
+  const lbs = [
+    { name: 'kube-ha-chaos-lb1', state: 'running', role: 'vip-lb' },
+    { name: 'kube-ha-chaos-lb2', state: 'paused', role: 'vip-lb' },
+  ];
+  it('lists both LB hosts as load balancers whose commands run in them', () => {
+    const inv = kindInventory(kind, [], lbs);
+    expect(inv.filter((e) => e.roles.includes('load-balancer')).map((e) => [e.name, e.state, e.commands])).toEqual([
+      ['kube-ha-chaos-lb1', 'running', undefined],
+      ['kube-ha-chaos-lb2', 'paused', undefined],
+    ]);
+    expect(kindInventory(kind, [], [{ name: 'x', state: 'running', role: 'external-etcd' }]).some((e) => e.name === 'x')).toBe(false);
+  });
+});
