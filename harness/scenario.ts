@@ -48,7 +48,13 @@ export type Phase =
    */
   | { readonly kind: 'fault'; readonly spec: FaultSpec; readonly holdMs: number; readonly during?: () => Promise<void>; readonly until?: PhaseWait }
   /** Observation after the heal: durationMs, and with `until` on until what it waits for was seen or its bound has passed. */
-  | { readonly kind: 'recovery'; readonly durationMs: number; readonly until?: PhaseWait };
+  | { readonly kind: 'recovery'; readonly durationMs: number; readonly until?: PhaseWait }
+  /**
+   * An operator's procedure run under the probes (a disaster drill: snapshot, destroy, restore,
+   * replace a member). It records its own phases and steps; it is not a fault, so nothing heals it:
+   * a procedure that can leave the cluster broken marks it dirty first (harness/drills/).
+   */
+  | { readonly kind: 'procedure'; readonly name: string; readonly run: () => Promise<void> };
 
 export interface ScenarioResult {
   readonly faults: readonly { readonly record: FaultRecord; readonly healEvidence: Readonly<Record<string, string>> }[];
@@ -203,6 +209,9 @@ export async function runScenario(ctx: FaultContext, probes: readonly Probe[], p
             await waitForPhaseEnd(ctx, 'recovery', startMs, phase.until);
           }
           mark(phase.kind, startMs, ctx.clock.nowMs());
+          break;
+        case 'procedure':
+          await phase.run();
           break;
         case 'fault': {
           mark('fault', startMs);

@@ -78,3 +78,16 @@ export const K8S_APISERVER_ETCD_CLIENT_SOURCE = 'https://github.com/kubernetes/k
 export const ETCD_CLIENT_KEEPALIVE_SOURCE = 'https://github.com/etcd-io/etcd/blob/v3.6.4/client/v3/client.go';
 /** grpc-go sets TCP_USER_TIMEOUT to the keepalive timeout when keepalive is on. */
 export const GRPC_TCP_USER_TIMEOUT_SOURCE = 'https://github.com/grpc/grpc-go/blob/v1.72.1/internal/transport/http2_client.go';
+
+// ---- disaster recovery (issue 12) -----------------------------------------------------------------
+
+/** etcd: snapshot save / restore of every member from one snapshot, new token, --bump-revision with --mark-compacted. */
+export const ETCD_DISASTER_RECOVERY = 'https://etcd.io/docs/v3.6/op-guide/recovery/';
+/** etcd: member remove / add (ETCD_INITIAL_CLUSTER, state existing); --strict-reconfig-check refuses changes that lose quorum. */
+export const ETCD_RUNTIME_RECONFIGURATION = 'https://etcd.io/docs/v3.6/op-guide/runtime-configuration/';
+/** etcd: a learner does not vote; promote is refused until it has caught up with the leader. */
+export const ETCD_LEARNER = 'https://etcd.io/docs/v3.6/learning/design-learner/';
+/** The strict reconfiguration checks themselves: mayAddMember, mayRemoveMember, mayPromoteMember. */
+export const ETCD_RECONFIG_CHECK_SOURCE = 'https://github.com/etcd-io/etcd/blob/v3.6.5/server/etcdserver/server.go';
+/** Kubernetes: back up etcd (snapshot save), restore: stop every apiserver, restore every member, start the apiservers. */
+export const K8S_ETCD_BACKUP_RESTORE = 'https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#backing-up-an-etcd-cluster';

@@ -322,6 +322,24 @@ export interface PodSnapshot {
   readonly via?: string;
 }
 
+/**
+ * One step of a disaster-recovery drill (take a snapshot, wipe the members' data, restore, remove a
+ * member, add a learner, promote it): when it began and ended on the run clock, what came of it
+ * (`refused` when etcd said no, the answer a reconfiguration drill hopes for), and the numbers it
+ * produced (revision, hash, sizes, member counts), which the drill checks judge.
+ */
+export interface DrillStep {
+  readonly kind: 'drill-step';
+  readonly drill: string;
+  readonly step: string;
+  readonly startedAtMs: number;
+  /** When the step ended. */
+  readonly atMs: number;
+  readonly outcome: 'ok' | 'fail' | 'refused';
+  readonly detail: string;
+  readonly facts?: Readonly<Record<string, number>>;
+}
+
 /** Everything a history can hold. */
 export type HistoryEntry =
   | OperationEntry
@@ -341,7 +359,8 @@ export type HistoryEntry =
   | NodeConditionObservation
   | BackendStateObservation
   | EndpointsObservation
-  | PodSnapshot;
+  | PodSnapshot
+  | DrillStep;
 
 /** The discriminant values of HistoryEntry. */
 export type HistoryEntryKind = HistoryEntry['kind'];
@@ -737,7 +756,7 @@ function deepFreeze<T>(value: T): T {
 // Hand-written rather than a schema library: the shapes are small, and a stored history that does
 // not parse must say which field on which line is wrong.
 
-type FieldType = 'string' | 'number' | 'string[]' | 'outcome' | 'entries' | 'prefix-read' | 'enum' | 'pods' | 'boolean';
+type FieldType = 'string' | 'number' | 'string[]' | 'outcome' | 'entries' | 'prefix-read' | 'enum' | 'pods' | 'boolean' | 'number-map';
 interface FieldSpec {
   readonly type: FieldType;
   readonly optional?: boolean;
@@ -861,6 +880,15 @@ const SCHEMAS: { readonly [K in HistoryEntryKind]: Readonly<Record<string, Field
     source: oneOf(['endpointslices', 'endpoints'], true),
   },
   pods: { atMs: req('number'), namespace: req('string'), selector: opt('string'), pods: req('pods'), via: opt('string') },
+  'drill-step': {
+    drill: req('string'),
+    step: req('string'),
+    startedAtMs: req('number'),
+    atMs: req('number'),
+    outcome: oneOf(['ok', 'fail', 'refused']),
+    detail: req('string'),
+    facts: opt('number-map'),
+  },
 };
 
 // Fields of one pod in a PodSnapshot.
@@ -913,6 +941,11 @@ function checkField(name: string, spec: FieldSpec, v: unknown): void {
     case 'boolean':
       if (typeof v !== 'boolean') {
         bad('a boolean');
+      }
+      return;
+    case 'number-map':
+      if (!isRecord(v) || !Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        bad('a mapping of names to finite numbers');
       }
       return;
     case 'outcome':

@@ -68,3 +68,25 @@ export interface EtcdEndpointStatus {
     readonly version: string;
   };
 }
+
+/**
+ * etcdctl for the commands whose answer a drill must see even when etcd says no (member add,
+ * remove, promote, snapshot save): the result, exit code and output, never a throw on a refusal
+ * (exit 1); a deadline still throws. Endpoints are given per call.
+ */
+export async function etcdctlAttempt(ctx: EtcdctlContext, endpoints: readonly string[], args: readonly string[], timeoutMs: number): Promise<{ readonly ok: boolean; readonly stdout: string; readonly stderr: string; readonly exitCode: number }> {
+  const r = await runCommand(
+    [
+      ctx.etcdctlBinary,
+      `--endpoints=${endpoints.join(',')}`,
+      `--cacert=${ctx.cacert}`,
+      `--cert=${ctx.cert}`,
+      `--key=${ctx.key}`,
+      `--dial-timeout=${Math.max(1, Math.floor(timeoutMs / 3000))}s`,
+      `--command-timeout=${Math.max(1, Math.floor(timeoutMs / 1000) - 1)}s`,
+      ...args,
+    ],
+    { timeoutMs, env: { ETCDCTL_API: '3' }, okExitCodes: [0, 1] },
+  );
+  return { ok: r.exitCode === 0, stdout: r.stdout, stderr: r.stderr.trim(), exitCode: r.exitCode };
+}

@@ -37,7 +37,7 @@ export interface ControlPlaneSuite<Id extends string> extends AsyncDisposable {
 
 const repoRoot = join(import.meta.dirname, '../..');
 
-async function deployWorkload(session: SuiteSession, suite: string): Promise<{ namespace: string; targets: HttpTarget[] }> {
+export async function deployWorkload(session: SuiteSession, suite: string): Promise<{ namespace: string; targets: HttpTarget[] }> {
   const namespace = `${suite}-${session.run.runId.slice(-4)}`.toLowerCase();
   const manifest = readFileSync(join(repoRoot, 'fixtures/workloads/echo.yaml'), 'utf8').replaceAll('NAMESPACE', namespace);
   const k = session.cluster.kubectl;
