@@ -185,3 +185,10 @@ export async function verifyDrillLeftClusterWhole(suite: DisasterRecoverySuite, 
     clearDirty(cluster.info.name);
   }
 }
+
+/** Why a drill that rebuilds members is not run on this layout (undefined: it runs). Pure. */
+export function memberRebuildNotBuiltReason(layout: { readonly etcd: { readonly mode: 'stacked' | 'external' } }): string | undefined {
+  return layout.etcd.mode === 'stacked'
+    ? undefined
+    : 'not built yet for external etcd: restoring or replacing an external member means recreating its container and volume (substrate/cluster/external-etcd.ts); the drill is written for kubeadm stacked members';
+}
