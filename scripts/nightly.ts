@@ -28,8 +28,8 @@ const STEPS: readonly Step[] = [
   { name: 'unit-and-suites', why: 'the unit tests and every suite on the default topology (what `npm test` runs)', argv: vitest },
   {
     name: 'tuned-leases',
-    why: 'leader election on a cluster whose controller-manager lease is 60 s / 40 s: bounds and windows follow each component\'s own flags',
-    argv: [...vitest, 'suites/leader-election'],
+    why: 'leader election and whole-node loss on a cluster whose controller-manager lease is 60 s / 40 s: bounds and windows follow each component\'s own flags',
+    argv: [...vitest, 'suites/leader-election', 'suites/control-plane-node-loss'],
     env: { HA_TOPOLOGY: 'ha-3cp-tuned-leases' },
     needs: 'kind-configs/ha-3cp-tuned-leases.yaml',
   },
