@@ -13,20 +13,7 @@ export interface EtcdctlContext {
 }
 
 export async function etcdctlJson<T>(ctx: EtcdctlContext, endpoints: readonly string[], args: readonly string[], timeoutMs: number): Promise<T> {
-  const r = await runCommand(
-    [
-      ctx.etcdctlBinary,
-      `--endpoints=${endpoints.join(',')}`,
-      `--cacert=${ctx.cacert}`,
-      `--cert=${ctx.cert}`,
-      `--key=${ctx.key}`,
-      `--dial-timeout=${Math.max(1, Math.floor(timeoutMs / 3000))}s`,
-      `--command-timeout=${Math.max(1, Math.floor(timeoutMs / 1000) - 1)}s`,
-      '-w', 'json',
-      ...args,
-    ],
-    { timeoutMs, env: { ETCDCTL_API: '3' } },
-  );
+  const r = await runCommand(etcdctlArgv(ctx, endpoints, ['-w', 'json', ...args], timeoutMs), { timeoutMs, env: { ETCDCTL_API: '3' } });
   return JSON.parse(quoteLargeIntegers(r.stdout)) as T;
 }
 
@@ -75,18 +62,20 @@ export interface EtcdEndpointStatus {
  * (exit 1); a deadline still throws. Endpoints are given per call.
  */
 export async function etcdctlAttempt(ctx: EtcdctlContext, endpoints: readonly string[], args: readonly string[], timeoutMs: number): Promise<{ readonly ok: boolean; readonly stdout: string; readonly stderr: string; readonly exitCode: number }> {
-  const r = await runCommand(
-    [
-      ctx.etcdctlBinary,
-      `--endpoints=${endpoints.join(',')}`,
-      `--cacert=${ctx.cacert}`,
-      `--cert=${ctx.cert}`,
-      `--key=${ctx.key}`,
-      `--dial-timeout=${Math.max(1, Math.floor(timeoutMs / 3000))}s`,
-      `--command-timeout=${Math.max(1, Math.floor(timeoutMs / 1000) - 1)}s`,
-      ...args,
-    ],
-    { timeoutMs, env: { ETCDCTL_API: '3' }, okExitCodes: [0, 1] },
-  );
+  const r = await runCommand(etcdctlArgv(ctx, endpoints, args, timeoutMs), { timeoutMs, env: { ETCDCTL_API: '3' }, okExitCodes: [0, 1] });
   return { ok: r.exitCode === 0, stdout: r.stdout, stderr: r.stderr.trim(), exitCode: r.exitCode };
+}
+
+/** The etcdctl command line: TLS material, endpoints and deadlines inside the process timeout. */
+function etcdctlArgv(ctx: EtcdctlContext, endpoints: readonly string[], args: readonly string[], timeoutMs: number): string[] {
+  return [
+    ctx.etcdctlBinary,
+    `--endpoints=${endpoints.join(',')}`,
+    `--cacert=${ctx.cacert}`,
+    `--cert=${ctx.cert}`,
+    `--key=${ctx.key}`,
+    `--dial-timeout=${Math.max(1, Math.floor(timeoutMs / 3000))}s`,
+    `--command-timeout=${Math.max(1, Math.floor(timeoutMs / 1000) - 1)}s`,
+    ...args,
+  ];
 }
