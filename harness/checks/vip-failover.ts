@@ -100,6 +100,11 @@ export interface VipFailoverInput {
   readonly allowanceMs: number;
   /** Fewer connects than this in the window: the probe was too sparse to tell. */
   readonly minConnects: number;
+  /**
+   * The bound to judge against, when the caller derived it itself (the suites: from the LB hosts'
+   * own keepalived.conf, VRRPv2 or v3); default vipFailoverBoundMs (VRRPv3) plus allowanceMs.
+   */
+  readonly boundMs?: number;
 }
 
 export type VipFailoverOutcome = 'pass' | 'fail' | 'inconclusive';
@@ -157,7 +162,7 @@ export function connectOutages(samples: readonly ConnectSample[], fromMs: number
  * saturated host Docker took up to ~0.9 s to deliver the signal (measured), which is not VRRP's.
  */
 export function judgeVipFailover(i: VipFailoverInput): VipFailoverJudgement {
-  const boundMs = vipFailoverBoundMs(i.kind, i.backupPriority, i.advertIntervalS, i.allowanceMs);
+  const boundMs = i.boundMs ?? vipFailoverBoundMs(i.kind, i.backupPriority, i.advertIntervalS, i.allowanceMs);
   const inW = i.connects.filter((s) => s.invokedAtMs >= i.injectedAtMs && s.invokedAtMs < i.windowEndMs);
   const failedConnects = inW.filter((s) => !s.ok).length;
   const moved = i.owners.filter((o) => o.atMs >= i.injectedAtMs && o.atMs < i.windowEndMs).find((o) => o.owner !== undefined && o.owner !== i.ownerBefore);

@@ -7,7 +7,8 @@
  *
  * Also the addresses the probes need: each apiserver's https://<nodeIP>:6443 and the node IPs.
  */
-import type { ClusterNode } from '../nodes/node-access.js';
+import { hasRole, type ClusterNode } from '../nodes/node-access.js';
+import { KEEPALIVED_CONF } from '../../substrate/images/lb-image.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import { readStaticPodCommand } from './static-pod-flags.js';
 
@@ -28,6 +29,8 @@ export interface ControlPlaneConfigText {
   readonly haproxyCfg: string;
   /** Node -> its kubelet config (YAML text). */
   readonly kubeletConfigs: Readonly<Record<string, string>>;
+  /** vip-pair front: LB host -> its keepalived.conf (the VRRP timings the failover bounds use). */
+  readonly keepalivedConfs?: Readonly<Record<string, string>>;
 }
 
 const EXEC_TIMEOUT_MS = 15_000;
@@ -36,7 +39,9 @@ const EXEC_TIMEOUT_MS = 15_000;
  * Reads every piece. Throws (with the node and file) when one cannot be read: thresholds derived
  * from a partial picture would be wrong without saying so.
  */
-export async function readControlPlaneConfig(cluster: Pick<ClusterHandle, 'controlPlaneNodes' | 'workerNodes' | 'loadBalancerNode'>): Promise<ControlPlaneConfigText> {
+export async function readControlPlaneConfig(
+  cluster: Pick<ClusterHandle, 'controlPlaneNodes' | 'workerNodes' | 'loadBalancerNode'> & Partial<Pick<ClusterHandle, 'nodes' | 'layout'>>,
+): Promise<ControlPlaneConfigText> {
   const commands: Record<string, Record<TimedComponent, readonly string[]>> = {};
   for (const node of cluster.controlPlaneNodes) {
     const byComponent: Partial<Record<TimedComponent, readonly string[]>> = {};
@@ -50,7 +55,14 @@ export async function readControlPlaneConfig(cluster: Pick<ClusterHandle, 'contr
   for (const node of [...cluster.controlPlaneNodes, ...cluster.workerNodes]) {
     kubeletConfigs[node.name] = (await node.run(['cat', KUBELET_CONFIG], { timeoutMs: EXEC_TIMEOUT_MS })).stdout;
   }
-  return { commands, haproxyCfg, kubeletConfigs };
+  if (cluster.layout?.front.kind !== 'vip-pair') {
+    return { commands, haproxyCfg, kubeletConfigs };
+  }
+  const keepalivedConfs: Record<string, string> = {};
+  for (const host of (cluster.nodes ?? []).filter((n) => hasRole(n, 'load-balancer'))) {
+    keepalivedConfs[host.name] = (await host.run(['cat', KEEPALIVED_CONF], { timeoutMs: EXEC_TIMEOUT_MS })).stdout;
+  }
+  return { commands, haproxyCfg, kubeletConfigs, keepalivedConfs };
 }
 
 /** Node name -> its IPv4 address (from the node access; works while the API is down). */

@@ -62,7 +62,11 @@ export function powerNeededFor(spec: FaultSpec, layout: Pick<ControlPlaneLayout,
  * Why `spec` cannot hit its target on this layout whatever the access, or undefined. Pure. These
  * faults were written for etcd on the control-plane nodes and are not yet ported to external members.
  */
-export function whyNotApplicableOnLayout(spec: FaultSpec, layout: Pick<ControlPlaneLayout, 'etcd'> | undefined): string | undefined {
+export function whyNotApplicableOnLayout(spec: FaultSpec, layout: (Pick<ControlPlaneLayout, 'etcd'> & Partial<Pick<ControlPlaneLayout, 'front'>>) | undefined): string | undefined {
+  if ((spec.kind === 'pause-container' || spec.kind === 'stop-container' || spec.kind === 'kill-container') && (spec.target.kind === 'vip-holder' || spec.target.kind === 'vip-backup')) {
+    const front = layout?.front?.kind ?? 'kind-haproxy';
+    return front === 'vip-pair' ? undefined : `${describeFault(spec)} is not applicable with front ${front}: only a vip-pair front has LB hosts that share a VIP`;
+  }
   if (layout?.etcd.mode !== 'external') {
     return undefined;
   }
@@ -80,7 +84,7 @@ export function whyNotApplicableOnLayout(spec: FaultSpec, layout: Pick<ControlPl
 }
 
 /** Undefined when `spec` applies with `access` (on `layout`); otherwise the reason, as a report or an error says it. */
-export function whyNotApplicable(spec: FaultSpec, access: Pick<NodeProvider, 'kind' | 'description' | 'capabilities' | 'power'>, layout?: Pick<ControlPlaneLayout, 'etcd'>): string | undefined {
+export function whyNotApplicable(spec: FaultSpec, access: Pick<NodeProvider, 'kind' | 'description' | 'capabilities' | 'power'>, layout?: Pick<ControlPlaneLayout, 'etcd'> & Partial<Pick<ControlPlaneLayout, 'front'>>): string | undefined {
   const onLayout = whyNotApplicableOnLayout(spec, layout);
   if (onLayout !== undefined) {
     return onLayout;

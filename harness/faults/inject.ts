@@ -14,6 +14,7 @@ import {
   applyChaosRules, blackholeClientRules, blackholeRuleCount, chainRulesWithCounters, etcdClientPaths, packetLossRules, parseLossCounters, readEtcdServers,
 } from '../cluster/gray-iptables.js';
 import { pauseBriefly } from '../cluster/timed-pause.js';
+import { currentVipOwner } from '../cluster/vip-owner.js';
 import { DROPPED_PACKETS_METRIC, PAUSED_MS_METRIC, SEEN_PACKETS_METRIC } from './fault-metrics.js';
 import { resolveSelector, type MembershipView } from '../targets/select.js';
 import { activeFault, waitUntil, type ActiveFault, type FaultBehaviour } from './active-fault.js';
@@ -345,6 +346,12 @@ async function applyContainerFault(
   }
   journalHeal(targets.map((c): HealStep => (spec.kind === 'pause-container' ? { kind: 'resume-host', node: c.name } : { kind: 'start-host', node: c.name })));
   const evidence: Record<string, string> = {};
+  // A vip-pair: who holds the VIP before, as proof of what the fault hit (after: see verify).
+  const pair = ctx.cluster.info.lbPair;
+  const lbNodes = pair === undefined ? [] : ctx.cluster.nodes.filter((n) => hasRole(n, 'load-balancer'));
+  const vipBefore = pair === undefined || !targets.some((t) => hasRole(t, 'load-balancer')) ? undefined : await currentVipOwner(lbNodes, pair.vip);
+  const vipNote = (o: Awaited<ReturnType<typeof currentVipOwner>> | undefined): string =>
+    o === undefined || pair === undefined ? '' : `; VIP ${pair.vip} ${o.owner !== undefined ? `held by ${o.owner}` : `held by no single host (${o.why})`}`;
   issued();
   for (const c of targets) {
     const b = before.get(c) as PowerState;
@@ -367,6 +374,9 @@ async function applyContainerFault(
       }, deadline, `${c.name} died`, 50);
       const now = await power.state(c);
       evidence[c.name] = `${unit} ${b.id.slice(0, 12)} SIGKILL (pid ${b.pid}); now ${now.detail}, restarts ${b.restartCount} -> ${now.restartCount}`;
+    }
+    if (vipBefore !== undefined) {
+      evidence[c.name] = `${evidence[c.name] ?? ''}${vipNote(vipBefore)} before`;
     }
   }
   return {
@@ -391,6 +401,9 @@ async function applyContainerFault(
             spec.kind === 'pause-container'
               ? `unpaused, same pid ${now.pid}`
               : `running again: pid ${b.pid} -> ${now.pid}, started ${now.startedAt}, same IP ${now.address}`;
+          if (vipBefore !== undefined && pair !== undefined) {
+            out[c.name] = `${out[c.name] ?? ''}${vipNote(await currentVipOwner(lbNodes, pair.vip))} at the heal`;
+          }
         }
         return out;
       },
@@ -525,15 +538,38 @@ async function resumeOrStart(access: NodeProvider, targets: readonly ClusterNode
   }
 }
 
-/** Concrete targets, by name: control-plane nodes chosen by role, or the load balancer. */
-function resolveTargets(ctx: FaultContext, spec: FaultSpec, view: MembershipView): string[] {
+/**
+ * Concrete targets, by name: control-plane nodes chosen by role, the load balancer, or the LB host
+ * of a vip-pair that holds the VIP now (asked of the hosts themselves), or the other one.
+ */
+async function resolveTargets(ctx: FaultContext, spec: FaultSpec, view: MembershipView): Promise<string[]> {
   switch (spec.kind) {
     case 'network-partition':
       return resolveSelector(spec.isolate, viewForFault(spec, view), ctx.random);
     case 'pause-container':
     case 'stop-container':
     case 'kill-container':
-      return spec.target.kind === 'load-balancer' ? [ctx.cluster.loadBalancer] : resolveSelector(spec.target.select, viewForFault(spec, view), ctx.random);
+      switch (spec.target.kind) {
+        case 'load-balancer':
+          // The whole front: kind's one container, or both hosts of a vip-pair (its single point of failure).
+          return ctx.cluster.nodes.filter((n) => hasRole(n, 'load-balancer')).map((n) => n.name);
+        case 'node':
+          return resolveSelector(spec.target.select, viewForFault(spec, view), ctx.random);
+        case 'vip-holder':
+        case 'vip-backup': {
+          const pair = ctx.cluster.info.lbPair;
+          if (pair === undefined) {
+            throw new Error(`refusing to inject: ${describeFault(spec)} needs a vip-pair front, and cluster ${ctx.cluster.info.name} records none`);
+          }
+          const lbs = ctx.cluster.nodes.filter((n) => hasRole(n, 'load-balancer'));
+          const o = await currentVipOwner(lbs, pair.vip);
+          if (o.owner === undefined) {
+            throw new Error(`refusing to inject: ${describeFault(spec)}: ${o.why}`);
+          }
+          return spec.target.kind === 'vip-holder' ? [o.owner] : lbs.filter((n) => n.name !== o.owner).map((n) => n.name);
+        }
+      }
+      break;
     default:
       return resolveSelector(spec.target, viewForFault(spec, view), ctx.random);
   }
@@ -546,7 +582,7 @@ export async function injectFault(ctx: FaultContext, spec: FaultSpec): Promise<A
     throw new Error(`refusing to inject: ${notApplicable}`);
   }
   const view = await ctx.membership();
-  const targets = resolveTargets(ctx, spec, view);
+  const targets = await resolveTargets(ctx, spec, view);
   const targetNodes = targets.map((t) => ctx.cluster.node(t));
   const id = `${spec.kind}-${randomBytes(3).toString('hex')}`;
   const summary = `${describeFault(spec)} -> ${targets.join(', ')}`;

@@ -41,8 +41,15 @@ export type FaultSpec =
    */
   | { readonly kind: 'kill-container'; readonly target: ContainerTarget };
 
-/** A whole container: kind's load balancer, or control-plane nodes chosen by role. */
-export type ContainerTarget = { readonly kind: 'load-balancer' } | { readonly kind: 'node'; readonly select: NodeSelector };
+/**
+ * A whole container: kind's load balancer, control-plane nodes chosen by role, or (vip-pair front)
+ * the LB host that holds the VIP when the fault is injected, or the one that does not.
+ */
+export type ContainerTarget =
+  | { readonly kind: 'load-balancer' }
+  | { readonly kind: 'node'; readonly select: NodeSelector }
+  | { readonly kind: 'vip-holder' }
+  | { readonly kind: 'vip-backup' };
 
 export type FaultKind = FaultSpec['kind'];
 
@@ -83,7 +90,16 @@ export function describeFault(spec: FaultSpec): string {
 }
 
 export function describeContainerTarget(t: ContainerTarget): string {
-  return t.kind === 'load-balancer' ? 'the load balancer' : `the node of ${describeSelector(t.select)}`;
+  switch (t.kind) {
+    case 'load-balancer':
+      return 'the load balancer';
+    case 'vip-holder':
+      return 'the LB host holding the VIP';
+    case 'vip-backup':
+      return 'the LB host not holding the VIP';
+    case 'node':
+      return `the node of ${describeSelector(t.select)}`;
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 } from './component-flags.js';
 import { parseHaproxyBackendChecks, worstCaseCheckTimings, type HaproxyBackendChecks } from './haproxy-config.js';
 import type { ControlPlaneFlags, LeaseElectionSettings } from './control-plane-thresholds.js';
+import { parseKeepalivedConf, vrrpTimingsOf, type VrrpInstanceSettings } from './keepalived-config.js';
 
 /** Everything parsed, for run.json. */
 export interface ControlPlaneFlagDetails {
@@ -29,6 +30,8 @@ export interface ControlPlaneFlagDetails {
   readonly endpointReconciler: Readonly<Record<string, EndpointReconcilerTimings>>;
   readonly kubelet: Readonly<Record<string, KubeletHeartbeatTimings>>;
   readonly haproxy: HaproxyBackendChecks;
+  /** vip-pair front: each LB host's VRRP settings. */
+  readonly vrrp?: Readonly<Record<string, VrrpInstanceSettings>>;
 }
 
 /** The flags, the details, and what a reader should know. */
@@ -119,6 +122,7 @@ export function controlPlaneFlagsFrom(text: ControlPlaneConfigText, kubernetesVe
     throw new Error('no kubelet config was read');
   }
   const haproxy = parseHaproxyBackendChecks(text.haproxyCfg);
+  const vrrp = text.keepalivedConfs === undefined ? undefined : Object.fromEntries(Object.entries(text.keepalivedConfs).map(([h, t]) => [h, parseKeepalivedConf(h, t)]));
   const firstEp = ep[0];
   return {
     flags: {
@@ -129,8 +133,9 @@ export function controlPlaneFlagsFrom(text: ControlPlaneConfigText, kubernetesVe
       kubelet: { nodeStatusUpdateFrequencyMs: maxBy(kl, (k) => k.nodeStatusUpdateFrequencyMs), nodeLeaseRenewIntervalMs: minBy(kl, (k) => k.nodeLeaseRenewIntervalMs) },
       haproxy: worstCaseCheckTimings(haproxy),
       endpointReconciler: { type: types.size === 1 && firstEp !== undefined ? firstEp.type : 'lease', leaseTtlMs: maxBy(ep, (e) => e.leaseTtlMs), intervalMs: maxBy(ep, (e) => e.intervalMs) },
+      ...(vrrp === undefined ? {} : { vrrp: vrrpTimingsOf(vrrp) }),
     },
-    details: { leaderElection: leByComponent, nodeMonitor, endpointReconciler, kubelet, haproxy },
+    details: { leaderElection: leByComponent, nodeMonitor, endpointReconciler, kubelet, haproxy, ...(vrrp === undefined ? {} : { vrrp }) },
     warnings,
   };
 }

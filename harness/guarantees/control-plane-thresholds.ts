@@ -17,6 +17,7 @@ import {
   type ValueSource,
 } from './component-flags.js';
 import type { HaproxyCheckTimings } from './haproxy-config.js';
+import { vrrpMasterDownMs, vrrpSkewMs, type VrrpTimings } from './keepalived-config.js';
 
 /**
  * One Lease's leader-election settings: the timings of the component instances that elect on it, and
@@ -43,6 +44,8 @@ export interface ControlPlaneFlags {
   readonly kubelet: Pick<KubeletHeartbeatTimings, 'nodeStatusUpdateFrequencyMs' | 'nodeLeaseRenewIntervalMs'>;
   readonly haproxy: HaproxyCheckTimings;
   readonly endpointReconciler: Pick<EndpointReconcilerTimings, 'type' | 'leaseTtlMs' | 'intervalMs'>;
+  /** A vip-pair front's VRRP timings, from the LB hosts' keepalived.conf (keepalived-config.ts). */
+  readonly vrrp?: VrrpTimings;
 }
 
 /** How the probes were configured (they set each measurement's resolution). */
@@ -71,6 +74,15 @@ export const DEFAULT_CONTROL_PLANE_PROBES: ControlPlaneProbeSettings = {
   nodeIntervalMs: 500,
   httpIntervalMs: 100,
 };
+
+/**
+ * The VIP probe's cadence (harness/probes/vip-probe.ts): TCP connects to VIP:6443 from 4 staggered
+ * workers with a 200 ms deadline, each every 160 ms, and a 1 Hz poll of who holds the VIP. It sets
+ * the resolution a failover is measured to, so the VIP bounds include it. The owner poll is a
+ * `docker exec` per LB host: at 5 Hz those ten execs a second starved the other probes on this
+ * 2-core host (the workload probe fell to 4-7/s of its 10/s, measured 2026-12-07).
+ */
+export const VIP_PROBE_SETTINGS = { connectWorkers: 4, connectIntervalMs: 160, connectTimeoutMs: 200, ownerIntervalMs: 1_000 } as const;
 
 /** Slack for things outside the components' control, stated so a reader can argue with it. */
 export interface ControlPlaneAllowances {
@@ -173,6 +185,12 @@ export interface ControlPlaneThresholds {
   /** Fault -> work started during it (pod scheduled, deployment scaled) observed done. */
   readonly maxWorkCompletionAfterFaultMs: number;
   readonly minWorkloadSuccessRatio: number;
+  /** vip-pair: the master LB host lost (killed, frozen) -> clients connect to the VIP again (0 without a vip-pair). */
+  readonly maxVipFailoverMs: number;
+  /** vip-pair: the master stopped cleanly (priority-0 advertisement) -> clients connect again. */
+  readonly maxVipCleanFailoverMs: number;
+  /** vip-pair: the longest API outage through the VIP while it fails over (a request in flight waits out its deadline). */
+  readonly maxApiOutageThroughVipMs: number;
   /** Instances of one leader-electing component that may act at once. */
   readonly maxActiveInstances: number;
 }
@@ -317,6 +335,12 @@ export function deriveControlPlaneThresholds(
   const s = a.schedulingMs;
   const rate = (intervalMs: number): number => (1_000 / intervalMs) * a.minRateFraction;
   const restartWaitMs = Math.max(a.crashBackoffMs, a.kubeletManifestCheckMs);
+  const vrrp = flags.vrrp;
+  const vp = VIP_PROBE_SETTINGS;
+  // A connect probe resolves the moment clients get through to one deadline plus the gap between workers.
+  const vipResolutionMs = vp.connectTimeoutMs + vp.connectIntervalMs / vp.connectWorkers;
+  const vipKillMs = vrrp === undefined ? 0 : Math.round(vrrpMasterDownMs(vrrp, vrrp.backupPriority) + vipResolutionMs + s);
+  const vipStopMs = vrrp === undefined ? 0 : Math.round(vrrpSkewMs(vrrp, vrrp.backupPriority) + vipResolutionMs + s);
   const values: ControlPlaneThresholds = {
     minApiOpsPerSecond: rate(probes.apiIntervalMs),
     minDirectOpsPerSecond: rate(probes.directIntervalMs),
@@ -345,6 +369,9 @@ export function deriveControlPlaneThresholds(
     clockSkewMs: a.clockSkewMs,
     minWorkloadSuccessRatio: a.workloadMinSuccessRatio,
     maxActiveInstances: 1,
+    maxVipFailoverMs: vipKillMs,
+    maxVipCleanFailoverMs: vipStopMs,
+    maxApiOutageThroughVipMs: vrrp === undefined ? 0 : vipKillMs + probes.requestTimeoutMs + probes.apiIntervalMs,
   };
   const r = (n: number): string => `${(1_000 / n).toFixed(1)}/s`;
   const derivation: Record<keyof ControlPlaneThresholds, string> = {
@@ -376,6 +403,16 @@ export function deriveControlPlaneThresholds(
     clockSkewMs: `allowance: kind nodes share the host clock`,
     maxWorkCompletionAfterFaultMs: `a lease whose component's flags were not read (client-go defaults; see maxWorkCompletionAfterFaultMs.<lease>): ${generic.arithmetic.maxWorkCompletionAfterFaultMs}`,
     minWorkloadSuccessRatio: `existing pods and Services keep working while the control plane is down (Kubernetes "Troubleshooting Clusters"); allowance ${a.workloadMinSuccessRatio}`,
+    maxVipFailoverMs:
+      vrrp === undefined
+        ? 'not applicable: no vip-pair front (no keepalived.conf was read)'
+        : `VRRPv${vrrp.version} Master_Down_Interval of the backup (priority ${vrrp.backupPriority}): 3 x advert_int ${vrrp.advertIntervalS} s + Skew_Time ${Math.round(vrrpSkewMs(vrrp, vrrp.backupPriority))} + connect resolution ${vipResolutionMs} (deadline ${vp.connectTimeoutMs} + ${vp.connectIntervalMs}/${vp.connectWorkers} between workers) + scheduling ${s}`,
+    maxVipCleanFailoverMs:
+      vrrp === undefined
+        ? 'not applicable: no vip-pair front'
+        : `priority-0 advertisement on shutdown: the backup takes over after its Skew_Time ${Math.round(vrrpSkewMs(vrrp, vrrp.backupPriority))} + connect resolution ${vipResolutionMs} + scheduling ${s}`,
+    maxApiOutageThroughVipMs:
+      vrrp === undefined ? 'not applicable: no vip-pair front' : `maxVipFailoverMs ${vipKillMs} + request timeout ${probes.requestTimeoutMs} (a request sent to the lost master waits out its deadline) + API interval ${probes.apiIntervalMs}`,
     maxActiveInstances: `leader election: one holder per Lease, and every instance of a replicated component must run with --leader-elect (kube-scheduler / kube-controller-manager reference: "Enable this when running replicated components for high availability")`,
   };
   return { values, derivation, flags, probes, allowances: a, leaderElection: le, perLease };

@@ -5,8 +5,11 @@
  * Ids are `<area>.<property>` and stable forever; never renumber or reuse one.
  */
 import { checkApiDownViaLbWhileApiserversAnswer, checkApiRecoversAfterLb, checkNodesReadyWithinGrace, checkWorkloadKeepsServing } from './lb-checks.js';
+import { checkApiSurvivesVipFailover, checkVipFailsOver } from './vip-checks.js';
 import { buildControlPlaneCatalogue, type ControlPlaneCatalogue, type ControlPlaneCatalogueInput, type ControlPlaneDefinition } from './control-plane-catalogue.js';
-import { HAPROXY_SERVER_OPTIONS, K8S_HA_TOPOLOGY, K8S_KCM_FLAGS, K8S_NODES, K8S_PR_NODE_MONITOR_GRACE_50S, K8S_TROUBLESHOOT_CLUSTER, KIND_CONFIGURATION } from './sources.js';
+import {
+  HAPROXY_SERVER_OPTIONS, K8S_HA_TOPOLOGY, K8S_KCM_FLAGS, K8S_NODES, K8S_PR_NODE_MONITOR_GRACE_50S, K8S_TROUBLESHOOT_CLUSTER, KEEPALIVED_CONF_MANUAL, KIND_CONFIGURATION, KUBEADM_HA_CONSIDERATIONS, RFC_5798_VRRP_V3,
+} from './sources.js';
 
 /** Every guarantee id of the lb-failover suite. */
 export const LB_FAILOVER_IDS = [
@@ -14,6 +17,8 @@ export const LB_FAILOVER_IDS = [
   'lb-failover.nodes-ready-within-grace',
   'lb-failover.workloads-keep-serving',
   'lb-failover.api-recovers-after-lb-returns',
+  'lb-failover.vip-moves-within-vrrp-bound',
+  'lb-failover.api-survives-vip-failover',
 ] as const;
 
 /** An lb-failover guarantee id. */
@@ -53,16 +58,42 @@ const DEFINITIONS: readonly ControlPlaneDefinition<LbFailoverGuaranteeId>[] = [
     thresholds: ['minApiOpsPerSecond', 'maxApiRecoveryAfterLbMs', 'maxNodesReadyAgainMs'],
     check: checkApiRecoversAfterLb,
   },
+  {
+    id: 'lb-failover.vip-moves-within-vrrp-bound',
+    statement:
+      'vip-pair front: when the LB host holding the VIP is lost, the other host takes the VIP and clients connect again within VRRP’s Master_Down_Interval (3 x advert_int + Skew_Time) when it is killed or frozen, and within Skew_Time when it stops cleanly (it sends priority 0).',
+    source: RFC_5798_VRRP_V3,
+    alsoSee: [KEEPALIVED_CONF_MANUAL, KUBEADM_HA_CONSIDERATIONS],
+    thresholds: ['maxVipFailoverMs', 'maxVipCleanFailoverMs', 'minAttemptsInWindow'],
+    check: checkVipFailsOver,
+  },
+  {
+    id: 'lb-failover.api-survives-vip-failover',
+    statement: 'vip-pair front: through the VIP the API is back within the failover bound plus one request deadline; losing one LB host is not an API outage.',
+    source: KUBEADM_HA_CONSIDERATIONS,
+    alsoSee: [RFC_5798_VRRP_V3],
+    thresholds: ['maxApiOutageThroughVipMs', 'minAttemptsInWindow'],
+    check: checkApiSurvivesVipFailover,
+  },
 ];
 
 /** Builds the lb-failover catalogue for one cluster. */
 export function buildLbFailoverCatalogue(input: ControlPlaneCatalogueInput): ControlPlaneCatalogue<LbFailoverGuaranteeId> {
   const c = buildControlPlaneCatalogue('lb-failover', DEFINITIONS, input, []);
   const t = c.thresholds.values;
+  const vrrp = input.flags.vrrp;
+  const front =
+    vrrp === undefined
+      ? ['The load balancer is the single point of failure of a kind HA cluster: one container, no standby. While it is down, kubectl and every client outside the cluster lose the API although all apiservers run.']
+      : [
+          `vip-pair front: two LB hosts run haproxy and keepalived (VRRPv${vrrp.version}, advert_int ${vrrp.advertIntervalS} s, backup priority ${vrrp.backupPriority}${vrrp.preempt ? ', preemption on: the preferred host takes the VIP back when it returns' : ', nopreempt'}); losing the holder moves the VIP within ${Math.round(t.maxVipFailoverMs)} ms (${Math.round(t.maxVipCleanFailoverMs)} ms on a clean stop). "The load balancer" of the single-point-of-failure cases is both hosts at once.`,
+        ];
   const notes = [
-    'The load balancer is the single point of failure of a kind HA cluster: one container, no standby. While it is down, kubectl and every client outside the cluster lose the API although all apiservers run.',
+    ...front,
     'kubeadm points the control-plane nodes’ kubelets (and controller-manager, scheduler) at their local apiserver; only kubelets on workers, and kube-proxy, reach the API through the LB.',
-    `kind starts the LB container with restart policy on-failure:1: a killed LB is restarted once by docker; a paused one stays down until unpaused.`,
+    vrrp === undefined
+      ? 'kind starts the LB container with restart policy on-failure:1: a killed LB is restarted once by docker; a paused one stays down until unpaused.'
+      : 'The LB hosts run with --restart=no: a killed or stopped host stays down until the heal starts it.',
     `Nodes stay Ready through an LB outage shorter than ${Math.round(t.maxOutageKeepingNodesReadyMs / 1_000)} s (grace period ${Math.round(input.flags.nodeMonitor.gracePeriodMs / 1_000)} s).`,
   ];
   return { ...c, notes };

@@ -91,3 +91,9 @@ export const ETCD_LEARNER = 'https://etcd.io/docs/v3.6/learning/design-learner/'
 export const ETCD_RECONFIG_CHECK_SOURCE = 'https://github.com/etcd-io/etcd/blob/v3.6.5/server/etcdserver/server.go';
 /** Kubernetes: back up etcd (snapshot save), restore: stop every apiserver, restore every member, start the apiservers. */
 export const K8S_ETCD_BACKUP_RESTORE = 'https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#backing-up-an-etcd-cluster';
+/** RFC 5798 (VRRPv3) §6.1 Skew_Time / Master_Down_Interval, §6.4.2-6.4.3 backup and master states (priority 0 on shutdown). */
+export const RFC_5798_VRRP_V3 = 'https://www.rfc-editor.org/rfc/rfc5798#section-6.1';
+/** keepalived.conf(5): vrrp_instance priority, advert_int, nopreempt; vrrp_version. */
+export const KEEPALIVED_CONF_MANUAL = 'https://keepalived.readthedocs.io/en/latest/configuration_synopsis.html#vrrp-instance-definitions-synopsis';
+/** kubeadm's HA considerations: keepalived + haproxy in front of the apiservers, the VIP as controlPlaneEndpoint. */
+export const KUBEADM_HA_CONSIDERATIONS = 'https://github.com/kubernetes/kubeadm/blob/main/docs/ha-considerations.md#keepalived-and-haproxy';

@@ -340,6 +340,21 @@ export interface DrillStep {
   readonly facts?: Readonly<Record<string, number>>;
 }
 
+/**
+ * Who holds a vip-pair front's VIP at one instant, asked of each LB host (its interface has the
+ * address or not; a host that did not answer makes no claim): `owner` when exactly one holds it,
+ * else `why` (nobody, or two: split brain).
+ */
+export interface VipOwnerObservation {
+  readonly kind: 'vip-owner';
+  readonly atMs: number;
+  readonly vip: string;
+  /** `<host>=holds|free|unknown`, sorted. */
+  readonly claims: readonly string[];
+  readonly owner?: string;
+  readonly why?: string;
+}
+
 /** Everything a history can hold. */
 export type HistoryEntry =
   | OperationEntry
@@ -360,7 +375,8 @@ export type HistoryEntry =
   | BackendStateObservation
   | EndpointsObservation
   | PodSnapshot
-  | DrillStep;
+  | DrillStep
+  | VipOwnerObservation;
 
 /** The discriminant values of HistoryEntry. */
 export type HistoryEntryKind = HistoryEntry['kind'];
@@ -889,6 +905,7 @@ const SCHEMAS: { readonly [K in HistoryEntryKind]: Readonly<Record<string, Field
     detail: req('string'),
     facts: opt('number-map'),
   },
+  'vip-owner': { atMs: req('number'), vip: req('string'), claims: req('string[]'), owner: opt('string'), why: opt('string') },
 };
 
 // Fields of one pod in a PodSnapshot.

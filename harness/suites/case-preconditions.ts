@@ -17,7 +17,7 @@ import type { Phase } from '../scenario.js';
 import { unresolvableReason, type LeaseConfiguration, type MembershipView, type NodeSelector, type Unresolvable } from '../targets/select.js';
 import { leaseTerm, WINDOW_MARGIN_MS } from './observation-windows.js';
 
-/** The node selector a fault resolves at injection (none for the load balancer). */
+/** The node selector a fault resolves at injection (none for a load balancer or an LB host by its VIP role). */
 export function selectorOf(spec: FaultSpec): NodeSelector | undefined {
   switch (spec.kind) {
     case 'network-partition':
@@ -25,7 +25,7 @@ export function selectorOf(spec: FaultSpec): NodeSelector | undefined {
     case 'pause-container':
     case 'stop-container':
     case 'kill-container':
-      return spec.target.kind === 'load-balancer' ? undefined : spec.target.select;
+      return spec.target.kind === 'node' ? spec.target.select : undefined;
     default:
       return spec.target;
   }

@@ -17,6 +17,9 @@ import { httpProbe } from '../probes/http-probe.js';
 import { lbBackendPoller } from '../probes/lb-backend-poller.js';
 import { leaseObserver, leaseWatch } from '../probes/lease-observer.js';
 import { nodeConditionPoller } from '../probes/node-condition-poller.js';
+import { vipProbe } from '../probes/vip-probe.js';
+import { hasRole } from '../nodes/node-access.js';
+import { APISERVER_PORT } from '../../substrate/cluster/lb-pair.js';
 import { createPaceTracker } from '../probes/periodic.js';
 import { takePodSnapshot } from '../probes/pod-observer.js';
 import type { Probe, ProbeContext } from '../probes/probe.js';
@@ -35,7 +38,7 @@ import { PROBE_NAMESPACE } from './etcd-quorum-case.js';
 export const CONTROL_PLANE_ETCD_PROBES: ProbeSettings = { pollIntervalMs: 100, writeIntervalMs: 100, writeTimeoutMs: 1_000 };
 
 /** The probes a case can ask for. */
-export type ControlPlaneProbeKind = 'api' | 'apiservers' | 'leases' | 'lb-backends' | 'endpoints' | 'nodes' | 'http' | 'etcd';
+export type ControlPlaneProbeKind = 'api' | 'apiservers' | 'leases' | 'lb-backends' | 'endpoints' | 'nodes' | 'http' | 'etcd' | 'vip';
 
 export interface ControlPlaneCaseOptions {
   readonly probes: readonly ControlPlaneProbeKind[];
@@ -84,6 +87,14 @@ async function probesFor<Id extends string>(suite: ControlPlaneSuite<Id>, ctx: P
         }
         out.push(httpProbe(ctx, { targets: suite.workload.targets }));
         break;
+      case 'vip': {
+        const pair = session.cluster.info.lbPair;
+        if (pair === undefined) {
+          throw new Error(`the vip probe needs a vip-pair front; cluster ${session.cluster.info.name} (${session.cluster.info.topology}) has none`);
+        }
+        out.push(vipProbe(ctx, { vip: pair.vip, port: APISERVER_PORT, hosts: session.cluster.nodes.filter((n) => hasRole(n, 'load-balancer')) }));
+        break;
+      }
       case 'etcd':
         out.push(etcdWriteProbe(ctx, { targets: session.etcd, runId: keyRun, intervalMs: PROBE_AIM_INTERVAL_MS, timeoutMs: CONTROL_PLANE_ETCD_PROBES.writeTimeoutMs }));
         out.push(etcdLeaderPoller(ctx, { targets: session.etcd, intervalMs: PROBE_AIM_INTERVAL_MS }));

@@ -25,8 +25,10 @@ import { etcdMemberCount, layoutProblemsOnNetwork, type ControlPlaneLayout } fro
 import { bringUpExternalEtcd, ensureFixedSubnetNetwork, etcdMemberContainers, etcdMemberVolumes, externalEtcdProblems, removeExternalEtcd, type ExternalEtcdUp } from './external-etcd.js';
 import { ensureLbImage } from '../images/lb-image.js';
 import { bringUpLbPair, lbHostContainers, lbPairProblems, predictClusterNetwork, removeLbPair } from './lb-hosts.js';
-import { kindControlPlaneNames, kubeconfigWithServer, lbAddresses, vipServerUrl } from './lb-pair.js';
+import { APISERVER_PORT, kindControlPlaneNames, kubeconfigWithServer, lbAddresses, vipServerUrl } from './lb-pair.js';
 import { renderKindConfig, unbuildableReason } from './kind-config.js';
+import { ensureNginxImage } from '../images/nginx-image.js';
+import { bringUpLocalhostLb, localhostLbProblems } from './localhost-lb-up.js';
 
 /** One cluster at a time: the suites share it, and two would not fit a 2-core machine. */
 export const CLUSTER_NAME = 'kube-ha-chaos';
@@ -80,6 +82,9 @@ export async function inspectClusterHealth(state: ClusterState | undefined): Pro
   }
   if (state.lbPair !== undefined) {
     problems.push(...(await lbPairProblems(CLUSTER_NAME, state.lbPair)));
+  }
+  if (state.localhostLb !== undefined) {
+    problems.push(...(await localhostLbProblems(state.localhostLb, nodeContainers.filter((c) => c.role === 'control-plane').map((c) => c.name).sort())));
   }
   if (problems.length > 0) {
     return { exists: true, problems, containers };
@@ -201,6 +206,7 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
   const built = await progress.timed('offline images', () => buildAllImages(progress));
   const image = upstream ?? built.node.ref;
   const lbImage = topology.layout.front.kind === 'vip-pair' ? await progress.timed('LB image (keepalived + haproxy)', () => ensureLbImage(progress)) : undefined;
+  const nginxImage = topology.layout.front.kind === 'localhost-nginx' ? await progress.timed('nginx-proxy image (nginx + stream module)', () => ensureNginxImage(progress)) : undefined;
 
   const decision = decideReuse(existing, previous, { ...shapeOnly, nodeImage: image });
   if (decision.action === 'reuse' && previous) {
@@ -324,12 +330,39 @@ export async function clusterUp(topologyName: string, progress: Progress): Promi
     }
   }
   if (lbPair !== undefined) {
-    await pointAtVip(state0.kubeconfig, lbPair, progress);
+    await pointAtVip({ kubectlBinary: state0.kubectlBinary, kubeconfig: state0.kubeconfig }, lbPair, progress);
   }
-  const state: ClusterState = { ...state0, ...(externalEtcd !== undefined ? { externalEtcd } : {}), ...(lbPair !== undefined ? { lbPair } : {}) };
+  // localhost-nginx: nginx on every worker once kind made them (kubeadm's joins went through kind's
+  // LB, kept for the host: LocalhostLbRecord.hostAccess); before the state is written, so a cluster
+  // whose front did not come up is never taken for a healthy one.
+  const localhostLb = nginxImage === undefined
+    ? undefined
+    : await bringUpLocalhostLb(
+      {
+        cluster: CLUSTER_NAME,
+        kindBinary: built.kindBinary,
+        kube: { kubectlBinary: state0.kubectlBinary, kubeconfig: state0.kubeconfig },
+        image: nginxImage,
+        controlPlanes: kindControlPlaneNames(CLUSTER_NAME, topology.controlPlanes),
+        workers: (await kindContainers(CLUSTER_NAME)).filter((c) => c.role === 'worker').map((c) => c.name).sort(),
+      },
+      progress,
+    );
+  const state: ClusterState = {
+    ...state0,
+    ...(externalEtcd !== undefined ? { externalEtcd } : {}),
+    ...(lbPair !== undefined ? { lbPair } : {}),
+    ...(localhostLb !== undefined ? { localhostLb } : {}),
+  };
   writeClusterState(state);
   clearDirty(CLUSTER_NAME);
   await waitUntilReady({ kubectlBinary: state.kubectlBinary, kubeconfig: state.kubeconfig }, topology, progress);
+  if (localhostLb !== undefined) {
+    const problems = await localhostLbProblems(localhostLb, kindControlPlaneNames(CLUSTER_NAME, topology.controlPlanes));
+    if (problems.length > 0) {
+      throw new Error(`the localhost-nginx front is not at its baseline after the nodes became Ready: ${problems.join('; ')}`);
+    }
+  }
   return { state, reused: false };
 }
 
@@ -456,8 +489,16 @@ async function refuseUnusableVip(layout: ControlPlaneLayout): Promise<void> {
  * After kind: the host kubeconfig points at the VIP (kind wrote its own LB's published port), and
  * kind's own LB, which nothing uses on a vip-pair cluster, is removed, so the cluster has one front.
  */
-async function pointAtVip(kubeconfig: string, lbPair: LbPairRecord, progress: Progress): Promise<void> {
-  writeFileSync(kubeconfig, kubeconfigWithServer(readFileSync(kubeconfig, 'utf8'), vipServerUrl(lbPair.vip)), { mode: 0o600 });
+async function pointAtVip(kube: KubectlContext, lbPair: LbPairRecord, progress: Progress): Promise<void> {
+  writeFileSync(kube.kubeconfig, kubeconfigWithServer(readFileSync(kube.kubeconfig, 'utf8'), vipServerUrl(lbPair.vip)), { mode: 0o600 });
+  // kind hands the pod network's agent (podnet, in kind's kindnet DaemonSet) its own LB's name as
+  // CONTROL_PLANE_ENDPOINT; with that LB gone podnet cannot list the nodes, never writes its CNI
+  // config, and every node stays NotReady (seen on the first real lb-pair, 2026-12-07).
+  const endpoint = `${lbPair.vip}:${APISERVER_PORT}`;
+  await kubectl(kube, ['-n', 'kube-system', 'set', 'env', 'daemonset/kindnet', `CONTROL_PLANE_ENDPOINT=${endpoint}`], { timeoutMs: 30_000 });
+  await progress.timed(`pointing the pod network (kindnet) at the VIP ${endpoint}`, () =>
+    kubectl(kube, ['-n', 'kube-system', 'rollout', 'status', 'daemonset/kindnet', '--timeout=180s'], { timeoutMs: 190_000 }),
+  );
   const kindLbs = (await kindContainers(CLUSTER_NAME)).filter((c) => c.role === 'external-load-balancer').map((c) => c.name);
   if (kindLbs.length > 0) {
     await docker(['rm', '--force', ...kindLbs], { timeoutMs: 60_000 });

@@ -21,7 +21,9 @@ function recoveryAfterLb(s: ControlPlaneSuite<LbFailoverGuaranteeId>, history: H
 }
 
 // kind runs ONE haproxy in front of the apiservers: it is the single point of failure of the API
-// for every client that uses it (kubectl, and the kubelets of joined nodes).
+// for every client that uses it (kubectl, and the kubelets of joined nodes). On a vip-pair front "the
+// load balancer" is both LB hosts at once (the pair's single point of failure); losing one of them
+// is the next describe block.
 describe('lb-failover: the load balancer is a single point of failure for clients of the API; existing workloads keep serving and nodes stay Ready within the grace period', () => {
   it('the load balancer container paused (cgroup freezer) for a hold shorter than the node-monitor grace period', async () => {
     const s = suite();
@@ -49,4 +51,45 @@ describe('lb-failover: the load balancer is a single point of failure for client
     ], ['lb-failover.workloads-keep-serving', 'lb-failover.api-recovers-after-lb-returns'], { probes: ['api', 'apiservers', 'nodes', 'http'] });
     expectVerdictsHold(verdicts);
   });
+});
+
+/** Why the VIP cases do not apply on this cluster's front, or undefined on a vip-pair. */
+function noVipPairReason(s: ControlPlaneSuite<LbFailoverGuaranteeId>): string | undefined {
+  const front = s.session.cluster.layout.front.kind;
+  return front === 'vip-pair' ? undefined : `not applicable: front ${front} has no VIP pair (one LB host losing the VIP needs two; run with HA_TOPOLOGY=lb-pair)`;
+}
+
+const VIP_CASES = [
+  { name: 'vip-holder-killed', kind: 'kill-container', how: 'SIGKILLed (keepalived dies without a word: the backup waits out Master_Down_Interval)' },
+  { name: 'vip-holder-stopped', kind: 'stop-container', how: 'stopped cleanly (keepalived sends priority 0: the backup takes over after Skew_Time)' },
+  { name: 'vip-holder-paused', kind: 'pause-container', how: 'frozen (cgroup freezer: no adverts, as a hung host)' },
+] as const;
+
+// A vip-pair front: two LB hosts share the VIP by VRRP; losing the one that holds it moves the VIP,
+// and the API through it comes back within VRRP's bound, derived from the hosts' own keepalived.conf.
+describe('lb-failover on a vip-pair front: losing the LB host that holds the VIP moves the VIP within VRRP\'s bound and the API stays up', () => {
+  for (const c of VIP_CASES) {
+    it(`the LB host holding the VIP ${c.how}`, async (tc) => {
+      const s = suite();
+      const notApplicable = noVipPairReason(s);
+      if (notApplicable !== undefined) {
+        tc.skip(notApplicable);
+        return;
+      }
+      const t = s.catalogue.thresholds;
+      // Long enough to see the move and the API back through the new holder, with margin.
+      const holdMs = Math.max(s.timings.holdMs, t.values.maxApiOutageThroughVipMs + 3_000);
+      const { verdicts } = await runControlPlaneCase(s, c.name, (ctx) => [
+        { kind: 'baseline', durationMs: s.timings.baselineMs },
+        { kind: 'fault', spec: { kind: c.kind, target: { kind: 'vip-holder' } }, holdMs },
+        { kind: 'recovery', durationMs: s.timings.recoveryMs, until: recoveryAfterLb(s, ctx.history) },
+      ], [
+        'lb-failover.vip-moves-within-vrrp-bound',
+        'lb-failover.api-survives-vip-failover',
+        'lb-failover.workloads-keep-serving',
+        'lb-failover.nodes-ready-within-grace',
+      ], { probes: ['api', 'apiservers', 'nodes', 'http', 'vip'] });
+      expectVerdictsHold(verdicts);
+    });
+  }
 });
