@@ -6,19 +6,35 @@
  */
 import { holdsVip, LB_INTERFACE, vipOwner, type VipClaim } from '../../substrate/cluster/lb-pair.js';
 import type { ClusterNode } from '../nodes/node-access.js';
+import { runCommand } from '../runtime/command.js';
+import { inspectContainer } from '../runtime/docker.js';
 
 /** A host that takes longer than this to list its addresses is as good as silent. */
 export const VIP_READ_TIMEOUT_MS = 2_000;
 
-/** Each host's claim, read in parallel. */
-export async function readVipClaims(hosts: readonly Pick<ClusterNode, 'name' | 'run'>[], vip: string): Promise<Record<string, VipClaim>> {
+/**
+ * Each host's claim, read in parallel, from THIS machine and without `docker exec`: the container's
+ * state from Docker (a paused or stopped host makes no claim), then its addresses from inside its
+ * network namespace (`nsenter -t <pid> -n ip ...`, as for the external etcd members). Why not exec:
+ * an exec into a frozen container joins its frozen cgroup and hangs in D state, and with it Docker's
+ * lock on the container, so the fault's own `docker inspect` and the heal's `docker unpause` timed out
+ * after 30 s (lb-pair, 2026-12-07). The LB hosts are always containers the substrate started here.
+ */
+export async function readVipClaims(hosts: readonly Pick<ClusterNode, 'name'>[], vip: string): Promise<Record<string, VipClaim>> {
   const claims = await Promise.all(
     hosts.map(async (h): Promise<[string, VipClaim]> => {
       try {
-        const r = await h.run(['ip', '-4', '-o', 'addr', 'show', 'dev', LB_INTERFACE], { timeoutMs: VIP_READ_TIMEOUT_MS });
+        const st = await Promise.race([
+          inspectContainer(h.name),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('docker inspect took too long')), VIP_READ_TIMEOUT_MS).unref()),
+        ]);
+        if (st.status !== 'running' || !(st.pid > 0)) {
+          return [h.name, 'unknown'];
+        }
+        const r = await runCommand(['nsenter', '-t', String(st.pid), '-n', '--', 'ip', '-4', '-o', 'addr', 'show', 'dev', LB_INTERFACE], { timeoutMs: VIP_READ_TIMEOUT_MS });
         return [h.name, holdsVip(r.stdout, vip) ? 'holds' : 'free'];
       } catch {
-        // Paused, stopped or gone: no claim (the caller reports which hosts did not answer).
+        // Gone, or Docker did not answer in time: no claim (the caller reports which hosts did not answer).
         return [h.name, 'unknown'];
       }
     }),
@@ -27,6 +43,6 @@ export async function readVipClaims(hosts: readonly Pick<ClusterNode, 'name' | '
 }
 
 /** The one VIP holder now, or undefined with why not. */
-export async function currentVipOwner(hosts: readonly Pick<ClusterNode, 'name' | 'run'>[], vip: string): Promise<{ readonly owner: string } | { readonly owner: undefined; readonly why: string }> {
+export async function currentVipOwner(hosts: readonly Pick<ClusterNode, 'name'>[], vip: string): Promise<{ readonly owner: string } | { readonly owner: undefined; readonly why: string }> {
   return vipOwner(await readVipClaims(hosts, vip));
 }
