@@ -94,3 +94,12 @@ describe('compareBaselines on a vip-pair cluster', () => {
     ]);
   });
 });
+
+describe('compareBaselines on a localhost-nginx cluster', () => {
+  it('reports what is wrong with the front at the end', () => {
+    expect(compareBaselines(baseline({}), baseline({}))).toEqual([]);
+    expect(compareBaselines(baseline({}), baseline({ frontProblems: ['kube-ha-chaos-worker2: nginx does not listen on 127.0.0.1:6443'] }))).toEqual([
+      'front: kube-ha-chaos-worker2: nginx does not listen on 127.0.0.1:6443',
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import type { EtcdAccess } from './etcd-access.js';
 import { readEtcdView } from './etcd-status.js';
 import { hasRole } from '../nodes/node-access.js';
 import { currentVipOwner } from './vip-owner.js';
+import { nginxFrontProblems } from './nginx-front.js';
 
 export interface ClusterBaseline {
   readonly clusterName: string;
@@ -29,6 +30,11 @@ export interface ClusterBaseline {
   readonly lbHosts?: readonly string[];
   /** vip-pair front: why there is not exactly one VIP holder (absent when there is, or no pair). */
   readonly vipProblem?: string;
+  /**
+   * localhost-nginx (and later fronts): what is wrong with the front now, e.g. a worker's nginx not
+   * listening or proxying to stale addresses (absent when nothing is, or for the other fronts).
+   */
+  readonly frontProblems?: readonly string[];
 }
 
 /** A lease counts as renewing when its last renewal is younger than its duration plus this slack. */
@@ -72,6 +78,7 @@ export function compareBaselines(before: ClusterBaseline, after: ClusterBaseline
     ...staleLeases(after.nodeLeases, after.readAtWallMs),
     ...setDiff('LB host', before.lbHosts ?? [], after.lbHosts ?? []),
     ...(after.vipProblem !== undefined ? [`VIP: ${after.vipProblem}`] : []),
+    ...(after.frontProblems ?? []).map((p) => `front: ${p}`),
   ];
 }
 
@@ -93,6 +100,7 @@ export async function captureBaseline(cluster: ClusterHandle, access: EtcdAccess
     nodeLeases: nodeLeases.items.map(leaseViewOf),
     readAtWallMs: Date.now(),
     ...(await lbPairBaseline(cluster)),
+    ...(await frontBaseline(cluster)),
   };
 }
 
@@ -107,4 +115,14 @@ async function lbPairBaseline(cluster: ClusterHandle): Promise<Pick<ClusterBasel
   const running = lbs.filter((l) => l.power === undefined || l.power.status === 'running').map((l) => l.node.name).sort();
   const owner = await currentVipOwner(lbs.map((l) => l.node), pair.vip);
   return { lbHosts: running, ...(owner.owner === undefined ? { vipProblem: owner.why } : {}) };
+}
+
+/** localhost-nginx: every worker's nginx listening and proxying to the control planes' addresses now. */
+async function frontBaseline(cluster: ClusterHandle): Promise<Pick<ClusterBaseline, 'frontProblems'>> {
+  const localhostLb = cluster.info.localhostLb;
+  if (localhostLb === undefined) {
+    return {};
+  }
+  const problems = await nginxFrontProblems(cluster.workerNodes.filter((w) => localhostLb.workers.includes(w.name)), cluster.controlPlaneNodes);
+  return problems.length > 0 ? { frontProblems: problems } : {};
 }

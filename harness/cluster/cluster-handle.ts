@@ -30,6 +30,42 @@ export interface ClusterInfo {
   readonly externalEtcd?: ExternalEtcdRecord;
   /** Present when the front is a vip-pair: the two LB hosts `cluster up` started before kind. */
   readonly lbPair?: LbPairRecord;
+  /** Present when the front is localhost-nginx: nginx on every worker, set up after kind. */
+  readonly localhostLb?: LocalhostLbRecord;
+}
+
+/**
+ * The localhost-nginx front (substrate/cluster/localhost-lb.ts): a static pod `nginx-proxy` on every
+ * worker listening on 127.0.0.1:6443 in the worker's netns; the workers' kubelets use
+ * `kubeletServer`, kube-proxy on every node `kubeProxyServer` (on a control plane: its own apiserver).
+ */
+export interface LocalhostLbRecord {
+  readonly image: string;
+  /** Where nginx listens inside each worker's network namespace. */
+  readonly listen: string;
+  readonly workers: readonly string[];
+  /** `<control-plane IP>:6443`, as rendered into every worker's nginx.conf at creation. */
+  readonly upstreams: readonly string[];
+  /** nginx's passive-check and proxy settings (what the guarantee maths takes). */
+  readonly settings: {
+    readonly maxFails: number;
+    readonly failTimeoutS: number;
+    readonly connectTimeoutMs: number;
+    readonly proxyTimeoutS: number;
+    readonly nextUpstream: boolean;
+    readonly nextUpstreamTries: number;
+    readonly workerProcesses: number;
+    readonly sharedZone: boolean;
+  };
+  readonly kubeletServer: string;
+  readonly kubeProxyServer: string;
+  /**
+   * How the harness on the host reaches the API: through kind's own haproxy, kept for it alone
+   * (nothing in the cluster uses it once the kubelets, kube-proxy and the pod network are pointed at
+   * localhost); a host cannot enter a worker's 127.0.0.1, so the nginx path is measured from inside
+   * the workers.
+   */
+  readonly hostAccess: 'kind-haproxy';
 }
 
 /** The LB hosts of a vip-pair front and the VIP they share by VRRP. */

@@ -12,6 +12,7 @@ import { readBackendStates } from './haproxy-stats.js';
 import { chainExists, CHAOS_CHAIN } from './node-iptables.js';
 import { controlPlaneComponentsFor, readNodeFacts } from './node-processes.js';
 import { hasRole } from '../nodes/node-access.js';
+import { nginxFrontProblems } from './nginx-front.js';
 
 export interface HealthReport {
   readonly healthy: boolean;
@@ -126,6 +127,14 @@ export async function checkClusterHealth(cluster: ClusterHandle, access: EtcdAcc
       if (o.owner === undefined) {
         problems.push(`VIP ${pair.vip}: ${o.why}`);
       }
+    });
+  }
+  const localhostLb = cluster.info.localhostLb;
+  if (localhostLb !== undefined) {
+    // localhost-nginx: every worker's nginx listens on 127.0.0.1:6443 and proxies to exactly the
+    // control planes' addresses now (a control plane back on another address leaves it stale).
+    stage('nginx on workers', async () => {
+      problems.push(...(await nginxFrontProblems(cluster.workerNodes.filter((w) => localhostLb.workers.includes(w.name)), cluster.controlPlaneNodes)));
     });
   }
   stage('etcd', async () => {

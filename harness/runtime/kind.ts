@@ -56,3 +56,11 @@ export async function getClusters(kindBinary: string): Promise<string[]> {
 export async function exportLogs(kindBinary: string, name: string, dir: string): Promise<void> {
   await runCommand([kindBinary, 'export', 'logs', dir, '--name', name], { timeoutMs: 300_000 });
 }
+
+/**
+ * `kind load docker-image`: copy an image of the local Docker engine into the containerd of `nodes`
+ * (k8s.io namespace), so pods with imagePullPolicy Never run it offline.
+ */
+export async function loadImage(kindBinary: string, name: string, nodes: readonly string[], image: string): Promise<void> {
+  await runCommand([kindBinary, 'load', 'docker-image', '--name', name, '--nodes', nodes.join(','), image], { timeoutMs: 300_000 });
+}

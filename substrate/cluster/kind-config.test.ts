@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -61,10 +62,22 @@ describe('other layouts', () => {
   });
   it('refuses what cannot be built yet, naming the fix', () => {
     expect(unbuildableReason(parseLayout('v', 'name: v\ncontrolPlanes: 3\nworkers: 1\nfront: { kind: vip-pair, vip: 172.18.128.100 }\n'))).toBeUndefined();
-    expect(unbuildableReason(parseLayout('d', 'name: d\ncontrolPlanes: 3\nworkers: 1\nfront: dns-rr\n'))).toMatch(/front dns-rr cannot be built yet.*use front: kind-haproxy or vip-pair/);
+    expect(unbuildableReason(parseLayout('d', 'name: d\ncontrolPlanes: 3\nworkers: 1\nfront: dns-rr\n'))).toMatch(/front dns-rr cannot be built yet.*use front: kind-haproxy, vip-pair or localhost-nginx/);
     expect(unbuildableReason(parseLayout('o', 'name: o\ncontrolPlanes: 1\n'))).toMatch(/use 2 or more/);
     expect(() => kindConfigForLayout(parseLayout('e', 'name: e\ncontrolPlanes: 3\netcd: { external: 3 }\n'))).toThrow(/needs the members' endpoints/);
     expect(() => externalEtcdPatch({ ...wiring, endpoints: ['http://172.18.128.11:2379'] })).toThrow(/https URLs/);
+  });
+});
+
+describe('a localhost-nginx layout', () => {
+  it('is plain nodes (kind v0.31 kubeadm template already puts localhost and 127.0.0.1 in the apiserver certificate)', () => {
+    const text = readFileSync(join(root, 'topologies/localhost-lb.yaml'), 'utf8');
+    const layout = parseLayout('topologies/localhost-lb.yaml', text);
+    expect(layout).toEqual({ name: 'localhost-lb', controlPlanes: 3, workers: 2, etcd: { mode: 'stacked' }, front: { kind: 'localhost-nginx' } });
+    expect(unbuildableReason(layout)).toBeUndefined();
+    const cfg = kindConfigForLayout(layout);
+    expect(cfg.kubeadmConfigPatches).toBeUndefined();
+    expect(cfg.nodes.map((n) => n.role)).toEqual(['control-plane', 'control-plane', 'control-plane', 'worker', 'worker']);
   });
 });
 

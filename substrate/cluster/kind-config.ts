@@ -117,8 +117,8 @@ export function externalEtcdPatch(w: ExternalEtcdWiring): string {
  * is created, so `cluster up` refuses with one line that names the fix.
  */
 export function unbuildableReason(layout: ControlPlaneLayout): string | undefined {
-  if (layout.front.kind !== 'kind-haproxy' && layout.front.kind !== 'vip-pair') {
-    return `front ${layout.front.kind} cannot be built yet (issue 10): use front: kind-haproxy or vip-pair`;
+  if (layout.front.kind !== 'kind-haproxy' && layout.front.kind !== 'vip-pair' && layout.front.kind !== 'localhost-nginx') {
+    return `front ${layout.front.kind} cannot be built yet (issue 10): use front: kind-haproxy, vip-pair or localhost-nginx`;
   }
   if (layout.controlPlanes < 2) {
     // kind creates its haproxy only for several control planes; the suites need it.
