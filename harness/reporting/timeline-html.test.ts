@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { History, type HistoryEntry } from '../probes/history.js';
 import { verdict } from '../checks/verdict.js';
@@ -154,6 +155,19 @@ describe('renderTimelineSvg', () => {
     const resets = byClass(svg, 'watch-reset');
     expect(resets).toHaveLength(2);
     expect(deepText(resets[1] ?? svg)).toMatch(/410 compacted, relisted at rev \d+/);
+  });
+});
+
+describe('the VIP holder lane (lb-pair, recorded 2026-12-07)', () => {
+  it('shows lb1 holding the VIP until the SIGKILL, then lb2', () => {
+    const h = History.fromJsonl(readFileSync(new URL('../../fixtures/histories/vip-holder-killed-lb-pair.jsonl', import.meta.url), 'utf8'));
+    const svg = parseXml(renderTimelineSvg(h));
+    const lanes = byClass(svg, 'vip-lane');
+    expect(lanes).toHaveLength(1);
+    const states = findAll(lanes[0] ?? svg, (e) => e.attrs['class'] === 'state-seg').map((e) => e.attrs['data-state']);
+    expect(states[0]).toBe('kube-ha-chaos-lb1');
+    expect(states).toContain('kube-ha-chaos-lb2');
+    expect(states.indexOf('kube-ha-chaos-lb2')).toBeGreaterThan(0);
   });
 });
 

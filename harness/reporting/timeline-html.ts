@@ -385,7 +385,7 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
 
   // ---- lanes ----
   interface Lane {
-    readonly kind: 'op' | 'leader' | 'watch' | 'note' | 'lease' | 'node' | 'backend' | 'endpoint';
+    readonly kind: 'op' | 'leader' | 'watch' | 'note' | 'lease' | 'node' | 'backend' | 'endpoint' | 'vip';
     readonly key: string;
     readonly label: string;
     readonly title: string;
@@ -412,6 +412,10 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
   const nodes = [...history.observedNodes()].sort();
   if (nodes.length > 0) {
     groups.push({ title: 'Node Ready', lanes: nodes.map((n) => ({ kind: 'node', key: n, label: short(n), title: `Ready condition of ${n}` })) });
+  }
+  const vips = [...new Set(history.ofKind('vip-owner').map((o) => o.vip))].sort();
+  if (vips.length > 0) {
+    groups.push({ title: 'VIP holder (keepalived)', lanes: vips.map((v) => ({ kind: 'vip', key: v, label: v, title: `which LB host has ${v} on its interface` })) });
   }
   const servers = [...history.backendServers()].sort();
   if (servers.length > 0) {
@@ -560,7 +564,7 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
           );
         }
         out.push(`<g class="lane leader-lane" data-member="${safeXml(lane.key)}">${parts.join('')}</g>`);
-      } else if (lane.kind === 'lease' || lane.kind === 'node' || lane.kind === 'backend' || lane.kind === 'endpoint') {
+      } else if (lane.kind === 'lease' || lane.kind === 'node' || lane.kind === 'backend' || lane.kind === 'endpoint' || lane.kind === 'vip') {
         let samples: StateSample[];
         if (lane.kind === 'lease') {
           samples = [
@@ -586,6 +590,18 @@ export function renderTimelineSvg(history: History, factsIn?: RunFacts): string 
             })),
             ...noAnswerSamples(history, 'node'),
           ];
+        } else if (lane.kind === 'vip') {
+          samples = history
+            .ofKind('vip-owner')
+            .filter((o) => o.vip === lane.key)
+            .map((o): StateSample => ({
+              atMs: o.atMs,
+              state: o.owner ?? `none:${o.why ?? ''}`,
+              text: o.owner === undefined ? (o.why?.includes('split brain') ? 'two holders' : 'no holder') : short(o.owner),
+              fill: o.owner === undefined ? (o.why?.includes('split brain') ? COLORS.fail : COLORS.unknown) : holderColor(o.owner),
+              darkText: o.owner === undefined,
+              detail: o.claims.join(', '),
+            }));
         } else if (lane.kind === 'backend') {
           samples = [
             ...history.backendStates(lane.key).map((o): StateSample => {
