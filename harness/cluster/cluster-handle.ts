@@ -3,6 +3,7 @@
  * access), its API (kubectl), etcd (etcdctl) and its load balancer. Built from what `cluster up`
  * recorded plus the node access's listing.
  */
+import type { PassiveCheckSettings } from '../guarantees/nginx-passive-checks.js';
 import { nodeAccessForCluster } from '../nodes/kind-node-access.js';
 import { findNode, hasRole, type ClusterNode, type NodeProvider, type NodeRole } from '../nodes/node-access.js';
 import type { KubectlContext } from '../runtime/kubectl.js';
@@ -47,16 +48,7 @@ export interface LocalhostLbRecord {
   /** `<control-plane IP>:6443`, as rendered into every worker's nginx.conf at creation. */
   readonly upstreams: readonly string[];
   /** nginx's passive-check and proxy settings (what the guarantee maths takes). */
-  readonly settings: {
-    readonly maxFails: number;
-    readonly failTimeoutS: number;
-    readonly connectTimeoutMs: number;
-    readonly proxyTimeoutS: number;
-    readonly nextUpstream: boolean;
-    readonly nextUpstreamTries: number;
-    readonly workerProcesses: number;
-    readonly sharedZone: boolean;
-  };
+  readonly settings: PassiveCheckSettings;
   readonly kubeletServer: string;
   readonly kubeProxyServer: string;
   /**

@@ -29,15 +29,22 @@
  *   least_conn steers new connections away from it while they last: at most its 1/n share.
  */
 
-/** nginx's passive-check settings (the subset of localhost-lb.ts NginxUpstreamSettings used here). */
+/** nginx's passive-check and proxy settings of the localhost front (rendered by substrate/cluster/localhost-lb.ts). */
 export interface PassiveCheckSettings {
+  /** Failed connection attempts within failTimeoutS that make nginx skip a server (0: never). */
   readonly maxFails: number;
+  /** The window failures are counted in, and how long a server is then skipped. */
   readonly failTimeoutS: number;
+  /** proxy_connect_timeout: how long nginx waits for a server's TCP connect. */
   readonly connectTimeoutMs: number;
+  /** proxy_timeout: idle time between two reads or writes after which the session is closed. */
   readonly proxyTimeoutS: number;
+  /** proxy_next_upstream: on a failed connect, try the next server (nginx default on). */
   readonly nextUpstream: boolean;
+  /** proxy_next_upstream_tries (0 = every server). */
   readonly nextUpstreamTries: number;
   readonly workerProcesses: number;
+  /** Whether the upstream has a `zone` (failure state shared by every worker process). */
   readonly sharedZone: boolean;
 }
 

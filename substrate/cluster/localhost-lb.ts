@@ -37,6 +37,7 @@
  * - No worker_rlimit_nofile (kubespray: 65535): the hard RLIMIT_NOFILE here is 20000 and raising it
  *   needs CAP_SYS_RESOURCE, which this project's VMs lack; nginx would log a setrlimit alert.
  */
+import type { PassiveCheckSettings } from '../../harness/guarantees/nginx-passive-checks.js';
 import { createHash } from 'node:crypto';
 import { NGINX_CONF_DIR, NGINX_STREAM_MODULE } from '../images/nginx-image.js';
 
@@ -59,23 +60,7 @@ export const WORKER_KUBELET_SERVER = `https://localhost:${APISERVER_PORT}`;
 export const KUBE_PROXY_SERVER = `https://127.0.0.1:${APISERVER_PORT}`;
 
 /** nginx's passive health-check settings and the proxy timeouts that decide what a client sees. */
-export interface NginxUpstreamSettings {
-  /** Failed connection attempts within failTimeoutS that make nginx skip a server (0: never). */
-  readonly maxFails: number;
-  /** The window failures are counted in, and how long a server is then skipped. */
-  readonly failTimeoutS: number;
-  /** proxy_connect_timeout: how long nginx waits for a server's TCP connect. */
-  readonly connectTimeoutMs: number;
-  /** proxy_timeout: idle time between two reads or writes after which the session is closed. */
-  readonly proxyTimeoutS: number;
-  /** proxy_next_upstream: on a failed connect, try the next server (nginx default on). */
-  readonly nextUpstream: boolean;
-  /** proxy_next_upstream_tries (0 = every server). */
-  readonly nextUpstreamTries: number;
-  readonly workerProcesses: number;
-  /** Whether the upstream has a `zone` (failure state shared by every worker process). */
-  readonly sharedZone: boolean;
-}
+export type NginxUpstreamSettings = PassiveCheckSettings;
 
 /** kubespray's values, with nginx's defaults for what kubespray leaves unset, written out. */
 export const KUBESPRAY_NGINX: NginxUpstreamSettings = {
