@@ -21,8 +21,12 @@ export type ApiserverFront =
   | { readonly kind: 'vip-pair'; readonly vip: string; readonly advertIntervalS: number }
   /** nginx on every non-control-plane node, listening on localhost; passive health checks only. */
   | { readonly kind: 'localhost-nginx' }
-  /** One DNS name resolving to every apiserver address; no health checks at all. */
-  | { readonly kind: 'dns-rr'; readonly name: string };
+  /**
+   * One DNS name resolving to every apiserver address; no health checks at all. A topology file
+   * gives the DNS server's fixed address on the cluster network and the records' TTL (parseLayout
+   * fills both); a front discovered on someone else's cluster (preflight) knows only the name.
+   */
+  | { readonly kind: 'dns-rr'; readonly name: string; readonly server?: string; readonly ttlS?: number };
 
 export type FrontKind = ApiserverFront['kind'];
 export const FRONT_KINDS: readonly FrontKind[] = ['kind-haproxy', 'vip-pair', 'localhost-nginx', 'dns-rr'];
@@ -59,6 +63,11 @@ export function kindDefaultLayout(name: string, controlPlanes: number, workers: 
 }
 
 const TOP_KEYS = new Set(['name', 'controlPlanes', 'workers', 'etcd', 'front']);
+const DNS_RR_KEYS = new Set(['kind', 'name', 'server', 'ttlS']);
+/** The name of a dns-rr front when its file gives none. `.internal` is reserved for private use (ICANN, 2024). */
+export const DEFAULT_DNS_RR_NAME = 'api.kube-ha-chaos.internal';
+/** Short, so a client re-resolves soon after the records change, as round-robin designs advise. */
+export const DEFAULT_DNS_RR_TTL_S = 5;
 
 function wholeNumber(source: string, field: string, v: unknown, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -130,11 +139,22 @@ function parseFront(source: string, v: unknown, workers: number): ApiserverFront
       }
       return { kind };
     case 'dns-rr': {
-      const name = o['name'] ?? 'apiserver.kube-ha-chaos.test';
-      if (typeof name !== 'string' || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(name)) {
-        throw new InvalidLayoutError(source, `front dns-rr needs name: <a DNS name with at least one dot>, found ${JSON.stringify(name)}`);
+      const extra = Object.keys(o).filter((k) => !DNS_RR_KEYS.has(k));
+      if (extra.length > 0) {
+        throw new InvalidLayoutError(source, `front dns-rr has unknown field "${extra[0] ?? ''}" (known: ${[...DNS_RR_KEYS].join(', ')})`);
       }
-      return { kind, name };
+      const name = o['name'] ?? DEFAULT_DNS_RR_NAME;
+      if (typeof name !== 'string' || name.length > 253 || !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(name)) {
+        throw new InvalidLayoutError(source, `front dns-rr needs name: <a lower-case DNS name with at least one dot, e.g. ${DEFAULT_DNS_RR_NAME}>, found ${JSON.stringify(name)}`);
+      }
+      const server = o['server'];
+      if (typeof server !== 'string' || ipv4ToNumber(server) === undefined) {
+        throw new InvalidLayoutError(source, `front dns-rr needs server: <the DNS server's IPv4 address on the cluster's Docker network, outside Docker's dynamic range, e.g. 172.18.128.53>, found ${JSON.stringify(server)}`);
+      }
+      // 1 s at least (0 would ask resolvers not to cache at all, which few honour); an hour at most,
+      // or a moved apiserver stays in clients' caches for longer than any suite runs.
+      const ttlS = wholeNumber(source, 'front.ttlS', o['ttlS'] ?? DEFAULT_DNS_RR_TTL_S, 1, 3600);
+      return { kind, name, server, ttlS };
     }
     default:
       throw new InvalidLayoutError(source, `unknown front ${JSON.stringify(kind)}: use one of ${FRONT_KINDS.join(', ')}`);
@@ -189,16 +209,31 @@ export function layoutProblemsOnNetwork(
 ): string[] {
   const problems: string[] = [];
   if (layout.front.kind === 'vip-pair') {
-    const { vip } = layout.front;
-    if (!isHostInSubnet(vip, network.subnet)) {
-      problems.push(`vip ${vip} is outside the cluster network ${network.subnet}: choose a free address inside it`);
-    } else if (network.usedAddresses.includes(vip)) {
-      problems.push(`vip ${vip} is already used by a container on ${network.subnet}: choose a free address`);
-    } else if (network.dynamicRange !== undefined && network.dynamicRange !== '' && isHostInSubnet(vip, network.dynamicRange)) {
-      problems.push(`vip ${vip} is inside ${network.dynamicRange}, where Docker hands out node addresses: choose a free address of ${network.subnet} outside it`);
-    } else if ((network.reservedAddresses ?? []).includes(vip)) {
-      problems.push(`vip ${vip} is the fixed address of one of the cluster's own hosts (${(network.reservedAddresses ?? []).join(', ')}): choose another free address`);
-    }
+    problems.push(...fixedAddressProblems('vip', layout.front.vip, network));
+  }
+  if (layout.front.kind === 'dns-rr' && layout.front.server !== undefined) {
+    problems.push(...fixedAddressProblems('DNS server', layout.front.server, network));
   }
   return problems;
+}
+
+/** Why `ip` cannot be a fixed address of ours on the network (a VIP, the DNS server), each naming the fix. */
+function fixedAddressProblems(
+  what: string,
+  ip: string,
+  network: { readonly subnet: string; readonly usedAddresses: readonly string[]; readonly dynamicRange?: string; readonly reservedAddresses?: readonly string[] },
+): string[] {
+  if (!isHostInSubnet(ip, network.subnet)) {
+    return [`${what} ${ip} is outside the cluster network ${network.subnet}: choose a free address inside it`];
+  }
+  if (network.usedAddresses.includes(ip)) {
+    return [`${what} ${ip} is already used by a container on ${network.subnet}: choose a free address`];
+  }
+  if (network.dynamicRange !== undefined && network.dynamicRange !== '' && isHostInSubnet(ip, network.dynamicRange)) {
+    return [`${what} ${ip} is inside ${network.dynamicRange}, where Docker hands out node addresses: choose a free address of ${network.subnet} outside it`];
+  }
+  if ((network.reservedAddresses ?? []).includes(ip)) {
+    return [`${what} ${ip} is the fixed address of one of the cluster's own hosts (${(network.reservedAddresses ?? []).join(', ')}): choose another free address`];
+  }
+  return [];
 }

@@ -62,7 +62,7 @@ describe('other layouts', () => {
   });
   it('refuses what cannot be built yet, naming the fix', () => {
     expect(unbuildableReason(parseLayout('v', 'name: v\ncontrolPlanes: 3\nworkers: 1\nfront: { kind: vip-pair, vip: 172.18.128.100 }\n'))).toBeUndefined();
-    expect(unbuildableReason(parseLayout('d', 'name: d\ncontrolPlanes: 3\nworkers: 1\nfront: dns-rr\n'))).toMatch(/front dns-rr cannot be built yet.*use front: kind-haproxy, vip-pair or localhost-nginx/);
+    expect(unbuildableReason(parseLayout('d', 'name: d\ncontrolPlanes: 3\nworkers: 1\nfront: { kind: dns-rr, server: 172.18.128.53 }\n'))).toMatch(/front dns-rr cannot be built yet.*use front: kind-haproxy, vip-pair or localhost-nginx/);
     expect(unbuildableReason(parseLayout('o', 'name: o\ncontrolPlanes: 1\n'))).toMatch(/use 2 or more/);
     expect(() => kindConfigForLayout(parseLayout('e', 'name: e\ncontrolPlanes: 3\netcd: { external: 3 }\n'))).toThrow(/needs the members' endpoints/);
     expect(() => externalEtcdPatch({ ...wiring, endpoints: ['http://172.18.128.11:2379'] })).toThrow(/https URLs/);
