@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { openCaseFiles } from './case-files.js';
 import { openCluster, type ClusterHandle, type ClusterInfo } from './cluster/cluster-handle.js';
 import { openClusterEtcdAccess, type EtcdAccess } from './cluster/etcd-access.js';
+import { frontNotes } from './cluster/front-notes.js';
 import type { Verdict } from './checks/verdict.js';
 import { createFaultContext } from './faults/fault-context.js';
 import type { FaultContext } from './faults/context.js';
@@ -74,7 +75,9 @@ export async function openSuiteSession(suite: string, run: RunInfo, info: Cluste
     clock,
     suiteDir: dir,
     describe(d) {
-      writeFileSync(join(dir, 'suite.json'), `${JSON.stringify(d, null, 2)}\n`);
+      // Every suite's report says which front its "through the LB" probes really took (front-notes.ts).
+      const notes = [...(d.notes ?? []), ...frontNotes(info)];
+      writeFileSync(join(dir, 'suite.json'), `${JSON.stringify(notes.length > 0 ? { ...d, notes } : d, null, 2)}\n`);
     },
     newCase(name) {
       caseSeq += 1;

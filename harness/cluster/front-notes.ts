@@ -8,7 +8,7 @@
  */
 import type { ClusterInfo } from './cluster-handle.js';
 
-/** Pure: the notes a control-plane suite adds to its report for this cluster's front (none for kind's haproxy or a VIP pair). */
+/** Pure: the notes every suite's report carries for this cluster's front (suite-session.ts adds them; none for kind's haproxy or a VIP pair). */
 export function frontNotes(info: Pick<ClusterInfo, 'localhostLb'>): string[] {
   const lb = info.localhostLb;
   if (lb === undefined) {

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { versions } from '../../substrate/versions.js';
 import type { ClusterInfo } from '../cluster/cluster-handle.js';
 import { directApiservers, nodeIps, readControlPlaneConfig } from '../cluster/control-plane-config.js';
-import { frontNotes } from '../cluster/front-notes.js';
 import { waitForHealthy } from '../cluster/health.js';
 import type { ControlPlaneCatalogue, ControlPlaneCatalogueInput } from '../guarantees/control-plane-catalogue.js';
 import { controlPlaneFlagsFrom } from '../guarantees/control-plane-flags.js';
@@ -88,7 +87,7 @@ export async function openControlPlaneSuite<Id extends string>(
     })),
     flags: { controlPlane: reading.flags, details: reading.details, warnings: reading.warnings, profile: run.profile },
     versions: { kubernetes: versions().kubernetes, etcd: versions().etcd, kind: versions().kind, nodeImage: info.nodeImage },
-    notes: [...catalogue.notes, ...frontNotes(info)],
+    notes: catalogue.notes,
   });
   const creds = loadKubeconfig(info.kubeconfig);
   const apiservers = await directApiservers(cluster.controlPlaneNodes);
